@@ -1,0 +1,147 @@
+"""Everything a stack will deploy, decided before any resource exists (pure, no Pulumi).
+
+``build_blueprint`` joins the built-in statements and managed policies of the settings with
+what plugins contributed, packs the custom policy, and checks IAM's limits. The component then
+turns the blueprint into resources one-to-one, so a blueprint that builds is a stack that
+deploys, and a stack that fails here has registered nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from . import documents
+from .documents import Statement
+from .errors import ConfigError, PolicyError
+from .settings import MAX_TAGS, Settings, k
+
+CheckHook = Callable[[Sequence[Mapping[str, Any]], Sequence[str]], None]
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """What plugins add to the built-in policies (empty without plugins)."""
+
+    statements: tuple[Statement, ...] = ()
+    managed_policy_arns: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sources: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """One customer managed policy of the stack."""
+
+    name: str
+    statements: tuple[Statement, ...]
+
+    @property
+    def document(self) -> str:
+        """The policy JSON exactly as the provider receives it."""
+        return documents.render(documents.document(self.statements))
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """The resolved plan of one stack; the component registers exactly this."""
+
+    settings: Settings
+    account_id: str
+    trust_policy: str | None
+    managed_policy_arns: tuple[str, ...]
+    custom_policies: tuple[PolicySpec, ...]
+    tags: Mapping[str, str]
+    plugins: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def creates_role(self) -> bool:
+        return self.trust_policy is not None
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        return tuple(s for p in self.custom_policies for s in p.statements)
+
+    @property
+    def service_setting_id(self) -> str | None:
+        """ARN of the DHMC service setting (``default-host-management`` mode only)."""
+        s = self.settings
+        if s.mode != "default-host-management":
+            return None
+        return s.partition.arn(
+            "ssm",
+            s.region,
+            self.account_id,
+            "servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
+        )
+
+
+def _unique(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def policy_names(settings: Settings, count: int) -> list[str]:
+    """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
+    base = settings.custom_policy_name
+    names = [base] + [f"{base}-{i}" for i in range(2, count + 1)]
+    for name in names:
+        if len(name) > 128:
+            raise PolicyError(
+                f"custom policy name {name!r} is longer than IAM's 128 characters; "
+                "use a shorter stack name"
+            )
+    return names
+
+
+def build_blueprint(
+    settings: Settings,
+    account_id: str,
+    contributions: Contributions | None = None,
+    check: CheckHook | None = None,
+) -> Blueprint:
+    """Resolve the stack's documents, attachments and tags, enforcing IAM's limits."""
+    extra = contributions or Contributions()
+    statements = documents.builtin_statements(settings)
+    statements += sorted(extra.statements, key=lambda s: s.sid)
+    seen: set[str] = set()
+    for statement in statements:
+        if statement.sid in seen:
+            raise PolicyError(f"statement Sid {statement.sid} is used twice")
+        seen.add(statement.sid)
+
+    arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
+    groups = documents.pack(statements)
+    names = policy_names(settings, len(groups))
+    needed = len(arns) + len(groups)
+    if needed > settings.max_managed_policies:
+        raise ConfigError(
+            k("maxManagedPolicies"),
+            f"this stack needs {needed} managed policies on the role ({len(arns)} AWS managed, "
+            f"{len(groups)} custom) but the quota is {settings.max_managed_policies}; drop "
+            f"policies or raise the quota (IAM allows up to 20 after a quota increase)",
+        )
+
+    tags = dict(settings.tags)
+    tags.update(extra.tags)
+    if len(tags) > MAX_TAGS:
+        raise ConfigError(k("tags"), f"{len(tags)} tags with plugin tags; IAM allows {MAX_TAGS}")
+
+    trust = documents.trust_policy(settings, account_id)
+    if trust is not None and documents.json_size(trust) > documents.TRUST_POLICY_SIZE_LIMIT:
+        raise PolicyError("the role's trust policy exceeds IAM's 2,048 characters")
+
+    policies = tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True))
+    if check is not None:
+        check([s.to_json() for p in policies for s in p.statements], arns)
+
+    return Blueprint(
+        settings=settings,
+        account_id=account_id,
+        trust_policy=documents.render(trust) if trust is not None else None,
+        managed_policy_arns=arns,
+        custom_policies=policies,
+        tags=MappingProxyType(tags),
+        plugins=extra.sources,
+    )

@@ -1,0 +1,97 @@
+"""Test harness: stacks are written as stack files and loaded the way the Pulumi CLI does
+(Pulumi.yaml defaults + stack values, all as strings), then the real program runs under the
+recording mocks of the offline plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ssm_profile.plan import DEFAULT_ACCOUNT_ID, Plan, run_program
+from ssm_profile.stackconfig import load_stack
+
+REPO = Path(__file__).resolve().parents[1]
+ACCOUNT = DEFAULT_ACCOUNT_ID
+
+
+def write_stack(folder: Path, name: str, config: dict[str, Any]) -> Path:
+    """Write ``Pulumi.NAME.yaml``; keys without a namespace get ``ssm-profile:``."""
+    qualified = {
+        key if ":" in key else f"ssm-profile:{key}": value for key, value in config.items()
+    }
+    path = folder / f"Pulumi.{name}.yaml"
+    path.write_text(yaml.safe_dump({"config": qualified}, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
+    """``plan_stack({"vpcEndpoints": True}, region="us-east-2")`` -> the recorded plan."""
+
+    def run(
+        config: dict[str, Any] | None = None,
+        *,
+        region: str = "us-east-2",
+        stack: str = "test",
+        account_id: str = ACCOUNT,
+    ) -> Plan:
+        values = {"aws:region": region, **(config or {})}
+        write_stack(tmp_path, stack, values)
+        return run_program(load_stack(stack, tmp_path, REPO), account_id)
+
+    return run
+
+
+def resources(plan: Plan, type_token: str) -> list[dict[str, Any]]:
+    """Registered resources of one type, in registration order."""
+    return [r for r in plan.resources if r["type"] == type_token]
+
+
+def one(plan: Plan, type_token: str) -> dict[str, Any]:
+    found = resources(plan, type_token)
+    assert len(found) == 1, f"expected one {type_token}, got {len(found)}"
+    return found[0]
+
+
+def policy_documents(plan: Plan) -> list[dict[str, Any]]:
+    """The custom policies' documents, parsed."""
+    return [json.loads(r["inputs"]["policy"]) for r in resources(plan, "aws:iam/policy:Policy")]
+
+
+def statements(plan: Plan) -> list[dict[str, Any]]:
+    return [s for doc in policy_documents(plan) for s in doc["Statement"]]
+
+
+def attached(plan: Plan) -> list[str]:
+    return [
+        r["inputs"]["policyArn"]
+        for r in resources(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    ]
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def grants(plan: Plan) -> set[tuple[str, str]]:
+    """Every (action, resource) pair the custom policies allow."""
+    return {
+        (action, resource)
+        for s in statements(plan)
+        if s["Effect"] == "Allow"
+        for action in as_list(s["Action"])
+        for resource in as_list(s["Resource"])
+    }
+
+
+ROLE = "aws:iam/role:Role"
+POLICY = "aws:iam/policy:Policy"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+PROFILE = "aws:iam/instanceProfile:InstanceProfile"
+ACTIVATION = "aws:ssm/activation:Activation"
+SERVICE_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
