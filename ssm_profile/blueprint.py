@@ -18,7 +18,7 @@ from .documents import Statement
 from .errors import ConfigError, PolicyError
 from .settings import MAX_TAGS, Settings, k
 
-CheckHook = Callable[[Sequence[Mapping[str, Any]], Sequence[str]], None]
+CheckHook = Callable[[Sequence[Statement], Sequence[str]], None]
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
 def policy_names(settings: Settings, count: int) -> list[str]:
     """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
     base = settings.custom_policy_name
-    names = [base] + [f"{base}-{i}" for i in range(2, count + 1)]
+    names = [base if i == 1 else f"{base}-{i}" for i in range(1, count + 1)]
     for name in names:
         if len(name) > 128:
             raise PolicyError(
@@ -134,7 +134,7 @@ def build_blueprint(
 
     policies = tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True))
     if check is not None:
-        check([s.to_json() for p in policies for s in p.statements], arns)
+        check([s for p in policies for s in p.statements], arns)
 
     return Blueprint(
         settings=settings,

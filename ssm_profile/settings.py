@@ -293,7 +293,7 @@ def _parse_bucket(key: str, item: Any) -> Bucket:
     return Bucket(name, prefix, flags["crossAccount"], flags["encrypted"])
 
 
-def _parse_tags(key: str, tags: dict[str, Any]) -> dict[str, str]:
+def check_tags(key: str, tags: dict[str, Any]) -> dict[str, str]:
     if len(tags) > MAX_TAGS:
         raise ConfigError(key, f"{len(tags)} tags; IAM allows {MAX_TAGS} per resource")
     for name, value in tags.items():
@@ -326,7 +326,7 @@ def _parse_path(key: str, path: str) -> str:
     return path
 
 
-def _parse_policy_ref(key: str, value: Any, partition: Partition) -> str:
+def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
     """A managed policy name or ARN -> an ARN in the stack's partition."""
     if not isinstance(value, str):
         raise ConfigError(key, f"expected a policy name or ARN, got {json.dumps(value)}")
@@ -448,7 +448,7 @@ def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
     if boundary is not None:
         check_policy_arn(k("permissionsBoundary"), boundary, partition)
 
-    tags = _parse_tags(k("tags"), r.json("tags", dict, {}))
+    tags = check_tags(k("tags"), r.json("tags", dict, {}))
 
     regions_raw = r.json("regions", list, [region])
     if not regions_raw:
@@ -480,7 +480,7 @@ def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
     managed = _string_list(
         k("managedPolicies"),
         r.json("managedPolicies", list, []),
-        lambda key, v: _parse_policy_ref(key, v, partition),
+        lambda key, v: policy_ref_arn(key, v, partition),
     )
 
     create_profile = r.boolean("createInstanceProfile", mode == "ec2")
