@@ -17,7 +17,6 @@ from ssm_profile import program
 from ssm_profile.__main__ import main as cli
 from ssm_profile.errors import SsmProfileError
 from ssm_profile.plan import RecordingMocks, RecordingMonitor
-from ssm_profile.settings import load_settings
 
 STATEMENT = {
     "Sid": "AcmeParameters",
@@ -540,12 +539,20 @@ def test_plugin_error_under_pulumi_up_registers_nothing(tmp_path, plugin_dir):
 
 def test_plugins_command_lists_enabled_plugins_as_json(capsys):
     assert cli(["plugins", "--stack", "prod", "--stacks-dir", str(REPO / "stacks")]) == 0
-    listed = json.loads(capsys.readouterr().out)
-    settings = load_settings(
-        {"aws:region": "eu-west-1"}, "ssm-profile", "prod"
-    )  # no plugins unless listed
-    assert settings.plugins == ()
-    assert all(set(p) == {"name", "source", "version", "hooks"} for p in listed)
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "name": "plugins.session_manager",
+            "source": "module plugins.session_manager",
+            "version": "1.0.0",
+            "hooks": ["ssm_profile_statements"],
+        },
+        {
+            "name": "plugins.cloudwatch_logs",
+            "source": "module plugins.cloudwatch_logs",
+            "version": "1.0.0",
+            "hooks": ["ssm_profile_statements", "ssm_profile_check"],
+        },
+    ]
 
 
 def test_plugins_command_reports_a_broken_plugin(tmp_path, capsys):
