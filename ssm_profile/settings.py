@@ -61,6 +61,8 @@ _BUCKET_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _BUCKET_KEYS = ("name", "prefix", "crossAccount", "encrypted")
 _ACTIVATION_KEYS = ("registrationLimit", "expirationDate", "description")
 _TAG_CHARS = set("_.:/=+-@ ")
+# A full RFC 3339 timestamp with a zone, as the SSM API wants (2030-01-31T00:00:00Z).
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def freeze(value: Any) -> Any:
@@ -362,10 +364,13 @@ def _parse_activation(raw: Any) -> Activation:
     expiration = raw.get("expirationDate")
     if expiration is not None:
         try:
-            datetime.fromisoformat(str(expiration).replace("Z", "+00:00"))
+            if not isinstance(expiration, str) or not _RFC3339.match(expiration):
+                raise ValueError(expiration)
+            datetime.fromisoformat(expiration.replace("Z", "+00:00"))
         except ValueError:
             raise ConfigError(
-                f"{key}.expirationDate", f"{q(expiration)} is not an RFC 3339 timestamp"
+                f"{key}.expirationDate",
+                f"{q(expiration)} is not an RFC 3339 timestamp (e.g. 2030-01-31T00:00:00Z)",
             ) from None
     description = raw.get("description")
     if description is not None and (not isinstance(description, str) or len(description) > 256):

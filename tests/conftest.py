@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ssm_profile.plan import DEFAULT_ACCOUNT_ID, Plan, run_program
+from ssm_profile.plan import DEFAULT_ACCOUNT_ID, Plan, RecordingMonitor, run_program
 from ssm_profile.stackconfig import load_stack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,6 +45,21 @@ def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
         return run_program(load_stack(stack, tmp_path, REPO), account_id)
 
     return run
+
+
+@pytest.fixture
+def monitors(monkeypatch: pytest.MonkeyPatch) -> list[RecordingMonitor]:
+    """Every recording monitor the program runs of this test create, to assert that a bad
+    stack registered nothing (``all(not m.registrations for m in monitors)``)."""
+    created: list[RecordingMonitor] = []
+    original = RecordingMonitor.__init__
+
+    def init(self: RecordingMonitor, mocks: Any) -> None:
+        original(self, mocks)
+        created.append(self)
+
+    monkeypatch.setattr(RecordingMonitor, "__init__", init)
+    return created
 
 
 def resources(plan: Plan, type_token: str) -> list[dict[str, Any]]:
