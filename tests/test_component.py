@@ -3,48 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
 import pytest
 from conftest import ACCOUNT, PROFILE, ROLE, one, resources
-from pulumi.runtime import settings as runtime_settings
 
 from ssm_profile import program
 from ssm_profile.blueprint import build_blueprint
 from ssm_profile.component import SsmInstanceProfile
-from ssm_profile.plan import RecordingMocks, RecordingMonitor
 from ssm_profile.settings import load_settings
-
-_SAVED = ("monitor", "engine", "project", "stack", "dry_run", "organization", "monitor_features")
-
-
-class Mocks(RecordingMocks):
-    """The plan's mocks, which synthesise AWS names and ARNs and raise on unknown invokes."""
-
-
-@pytest.fixture
-def mocked() -> Iterator[tuple[Mocks, RecordingMonitor]]:
-    """Pulumi mocks for one test, with the runtime's settings and config restored after."""
-    saved = {name: getattr(runtime_settings.SETTINGS, name) for name in _SAVED}
-    root = runtime_settings.ROOT.get()
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    mocks = Mocks(account_id=ACCOUNT, region="eu-west-1", stack="unit")
-    monitor = RecordingMonitor(mocks)
-    runtime_settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(mocks, "ssm-profile", "unit", preview=False, monitor=monitor)
-    try:
-        yield mocks, monitor
-    finally:
-        for name, value in saved.items():
-            setattr(runtime_settings.SETTINGS, name, value)
-        runtime_settings.ROOT.set(root)
-        pulumi.runtime.set_all_config({})
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 def _settings(**values: str):

@@ -18,20 +18,27 @@ from ssm_profile.testing import run_plugin
 README = (REPO / "README.md").read_text()
 
 
-def spec_signatures() -> dict[str, str]:
-    tree = ast.parse((REPO / "ssm_profile" / "hookspecs.py").read_text())
+def signatures(source: str) -> dict[str, str]:
+    """``def name(args) -> returns:`` of every ssm_profile_* function in Python source."""
     return {
         node.name: f"def {node.name}({ast.unparse(node.args)}) -> {ast.unparse(node.returns)}:"
-        for node in tree.body
+        for node in ast.parse(source).body
         if isinstance(node, ast.FunctionDef) and node.name.startswith("ssm_profile_")
     }
 
 
+def spec_signatures() -> dict[str, str]:
+    return signatures((REPO / "ssm_profile" / "hookspecs.py").read_text())
+
+
+def hook_reference() -> str:
+    """The Python code of the README's "Hook reference" subsection."""
+    start = README.index("### Hook reference")
+    return "\n".join(_python_blocks(README[start : README.index("\n## ", start)]))
+
+
 def test_every_hook_is_in_the_readme_with_its_exact_signature():
-    documented = {
-        m.group(1): m.group(0) for m in re.finditer(r"^def (ssm_profile_\w+)\(.*:$", README, re.M)
-    }
-    assert documented == spec_signatures()
+    assert signatures(hook_reference()) == spec_signatures()
 
 
 def test_the_readme_documents_only_hooks_that_exist():

@@ -16,7 +16,6 @@ from conftest import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, attached, one, res
 from ssm_profile import program
 from ssm_profile.__main__ import main as cli
 from ssm_profile.errors import SsmProfileError
-from ssm_profile.plan import RecordingMocks, RecordingMonitor
 
 STATEMENT = {
     "Sid": "AcmeParameters",
@@ -520,19 +519,15 @@ def test_check_that_approves_lets_the_stack_deploy(plan_stack, plugin_dir):
 # --- the pulumi up path and the CLI -----------------------------------------------------------
 
 
-def test_plugin_error_under_pulumi_up_registers_nothing(tmp_path, plugin_dir):
+def test_plugin_error_under_pulumi_up_registers_nothing(mocked, plugin_dir):
     """program.run() is what __main__.py runs under `pulumi up`."""
+    _, monitor = mocked
     name = statements_plugin(plugin_dir, "acme_up", json.dumps([{**STATEMENT, "Action": "*"}]))
-    monitor = RecordingMonitor(RecordingMocks(region="us-east-2", stack="up"))
-    pulumi.runtime.set_mocks(monitor.mocks, "ssm-profile", "up", preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(
-        {"aws:region": "us-east-2", "ssm-profile:plugins": json.dumps([name])}
+        {"aws:region": "eu-west-1", "ssm-profile:plugins": json.dumps([name])}
     )
-    try:
-        with pytest.raises(pulumi.RunError) as caught:
-            program.run()
-    finally:
-        pulumi.runtime.set_all_config({})
+    with pytest.raises(pulumi.RunError) as caught:
+        program.run()
     assert str(caught.value).startswith('plugin "acme_up" (ssm_profile_statements) statement')
     assert monitor.registrations == []
 
