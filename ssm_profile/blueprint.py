@@ -125,15 +125,17 @@ def build_blueprint(
     extra = contributions or Contributions()
     statements = documents.builtin_statements(settings)
     statements += sorted(extra.statements, key=lambda s: s.sid)
-    seen: set[str] = set()
-    for statement in statements:
-        if statement.sid in seen:
-            raise PolicyError(f"statement Sid {statement.sid} is used twice")
-        seen.add(statement.sid)
-
     arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
     _check_attachment_keys(settings, arns)
     groups = documents.pack(statements)
+    seen: set[str] = set()
+    for sid in (s.sid for group in groups for s in group):  # split parts are SidPart2, ...
+        if sid in seen:
+            raise PolicyError(
+                f"statement Sid {sid} is used twice (statements too large for one "
+                "policy are split into SidPart2, SidPart3, ...)"
+            )
+        seen.add(sid)
     names = policy_names(settings, len(groups))
     needed = len(arns) + len(groups)
     if needed > settings.max_managed_policies:

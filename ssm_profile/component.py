@@ -67,7 +67,10 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         for arn in blueprint.managed_policy_arns:
             attachments.append(
                 aws.iam.RolePolicyAttachment(
-                    f"{name}-{attachment_key(arn)}", role=role_name, policy_arn=arn, opts=child
+                    f"{name}-managed-{attachment_key(arn)}",
+                    role=role_name,
+                    policy_arn=arn,
+                    opts=child,
                 )
             )
         for index, arn in enumerate(custom_arns, start=1):

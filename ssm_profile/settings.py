@@ -162,7 +162,10 @@ class _Reader:
         return value
 
     def string(self, key: str) -> str | None:
-        return self._text(key)
+        text = self._text(key)
+        if text is not None and not text.strip():
+            raise ConfigError(k(key), "is empty; remove the key to use the default")
+        return text
 
     def boolean(self, key: str, default: bool) -> bool:
         text = self._text(key)

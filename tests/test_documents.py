@@ -446,3 +446,20 @@ def test_quota_exceeded_says_how_many_policies_are_needed(plan_stack):
         }
     )
     assert len(attached(plan)) == needed
+
+
+def test_a_sid_that_collides_with_a_split_part_is_rejected():
+    from ssm_profile.blueprint import Contributions, build_blueprint
+    from ssm_profile.documents import Statement
+    from ssm_profile.errors import PolicyError
+    from ssm_profile.settings import load_settings
+
+    big = Statement(
+        sid="Big",
+        actions=("s3:GetObject",),
+        resources=tuple(f"arn:aws:s3:::bucket-{i:04d}/*" for i in range(300)),
+    )
+    clash = Statement(sid="BigPart2", actions=("s3:GetObject",), resources=("arn:aws:s3:::x/*",))
+    settings = load_settings({"aws:region": "us-east-1"}, "ssm-profile", "t")
+    with pytest.raises(PolicyError, match="statement Sid BigPart2 is used twice"):
+        build_blueprint(settings, "123456789012", Contributions(statements=(big, clash)))

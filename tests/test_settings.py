@@ -854,3 +854,13 @@ def test_stack_files_in_the_repo_use_only_known_keys():
             assert namespace in ("aws", "ssm-profile"), path
             if namespace == "ssm-profile":
                 assert name in KNOWN_KEYS, f"{path.name}: {key}"
+
+
+@pytest.mark.parametrize("key", ["roleName", "instanceProfileName", "path", "mode", "awsBuckets"])
+def test_an_empty_string_is_an_error_not_the_default(key):
+    from ssm_profile.errors import ConfigError
+    from ssm_profile.settings import load_settings
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"aws:region": "us-east-1", f"ssm-profile:{key}": ""}, "ssm-profile", "t")
+    assert str(caught.value) == (f"ssm-profile:{key}: is empty; remove the key to use the default")
