@@ -644,8 +644,12 @@ def _what(r: ResourceDiff) -> str:
     return "<br>".join(parts)
 
 
-def to_markdown(diff: PlanDiff) -> str:
-    """The diff for a pull request comment: summary, alerts, a table, a ``diff`` block."""
+def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
+    """The diff for a pull request comment: summary, alerts, a table, a ``diff`` block.
+
+    With ``limit``, a rendering longer than ``limit`` characters leaves out the ``diff`` block
+    (and says so) rather than be cut anywhere.
+    """
     parts = [f"### {summary(diff)} (offline plan)"]
     parts += [f"*{n}*" for n in _note(diff)]
     if not diff.changed:
@@ -663,7 +667,14 @@ def to_markdown(diff: PlanDiff) -> str:
                 ],
             )
         )
-    parts.append(report.md_fence("\n".join(detail_lines(diff)), "diff"))
+    details = report.md_fence("\n".join(detail_lines(diff)), "diff")
+    text = "\n\n".join([*parts, details]) + "\n"
+    if limit is None or len(text) <= limit:
+        return text
+    parts.append(
+        f"*The detailed diff ({len(details):,} characters) is too long to show here: run "
+        "`python -m ssm_profile diff OLD.json NEW.json` on the two plans.*"
+    )
     return "\n\n".join(parts) + "\n"
 
 
