@@ -107,8 +107,8 @@ def test_a_base_without_plan_all_is_planned_stack_by_stack(tmp_path):
     (base / "ssm_profile" / "__main__.py").write_text(OLD_CLI)
     python = sys.executable
     script = load_script()
-    assert script.main([str(base), str(head), str(out), "--base-python", python,
-                        "--head-python", python]) == 0  # fmt: skip
+    args = [str(base), str(head), str(out), "--base-python", python, "--head-python", python]
+    assert script.main(args) == 0
     index = json.loads((out / "comments" / "index.json").read_text())
     assert {e["stack"] for e in index} == {"dev", "prod", "staging"}
     assert not any(e["changed"] or e["failed"] for e in index)
