@@ -117,14 +117,19 @@ def stack_comment(
     return body, result.changed, False
 
 
-def _revision(checkout: Path) -> str:
+def _git(checkout: Path, *args: str) -> str | None:
     done = subprocess.run(
-        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
+        ["git", "-C", str(checkout), *args], capture_output=True, text=True, check=False
     )
-    return done.stdout.strip() if done.returncode == 0 else checkout.name
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _revision(checkout: Path) -> str:
+    """The checkout's short commit id, noting uncommitted changes (a local review)."""
+    commit = _git(checkout, "rev-parse", "--short", "HEAD")
+    if commit is None:
+        return checkout.name
+    return f"{commit} + uncommitted changes" if _git(checkout, "status", "--porcelain") else commit
 
 
 def review(base: Path, head: Path, out: Path, base_python: Path, head_python: Path) -> int:

@@ -386,13 +386,14 @@ def _pairs(
 
 
 def _alerts(resources: tuple[ResourceDiff, ...]) -> tuple[Alert, ...]:
-    warnings = []
+    """Replacements and removals of what running instances depend on, dangers first."""
+    alerts: list[Alert] = []
     for r in resources:
         if r.action != "replace" or r.type not in (*CREDENTIAL_HOLDERS, POLICY):
             continue
         if r.type in CREDENTIAL_HOLDERS:
             what = CREDENTIAL_HOLDERS[r.type]
-            warnings.append(
+            alerts.append(
                 Alert(
                     "danger",
                     f"REPLACES the {what} `{r.name}` ({_change_list(r)}): it is deleted and "
@@ -400,7 +401,7 @@ def _alerts(resources: tuple[ResourceDiff, ...]) -> tuple[Alert, ...]:
                 )
             )
         else:
-            warnings.append(
+            alerts.append(
                 Alert(
                     "warning",
                     f"replaces the customer managed policy `{r.name}` ({_change_list(r)}): it "
@@ -423,23 +424,23 @@ def _alerts(resources: tuple[ResourceDiff, ...]) -> tuple[Alert, ...]:
             else:
                 how = f"name `{old.physical_name}` -> `{added.physical_name}`"
             text = (
-                f"the {what} `{old.name}` gets a new URN (now `{added.name}`; {how}): Pulumi "
-                f"deletes the old {what} and creates another; add an alias to keep it"
+                f"the {what} `{old.name}`: its URN changes (now `{added.name}`; {how}), so "
+                f"Pulumi deletes the old {what} and creates another; add an alias to keep it"
             )
             if typ in CREDENTIAL_HOLDERS:
-                warnings.append(Alert("danger", f"REPLACES {text}. Meanwhile {CONSEQUENCE[typ]}."))
+                alerts.append(Alert("danger", f"REPLACES {text}. Meanwhile {CONSEQUENCE[typ]}."))
             else:
-                warnings.append(Alert("warning", f"replaces {text}."))
+                alerts.append(Alert("warning", f"replaces {text}."))
         for old in gone:
             if typ in CREDENTIAL_HOLDERS and id(old) not in paired:
-                warnings.append(
+                alerts.append(
                     Alert(
                         "danger",
                         f"REMOVES the {what} `{old.name}` (`{old.physical_name}`): running "
                         "instances that use it lose their Systems Manager credentials.",
                     )
                 )
-    return tuple(sorted(warnings, key=lambda a: a.level != "danger"))
+    return tuple(sorted(alerts, key=lambda a: a.level != "danger"))
 
 
 def _document_statements(inputs: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
@@ -615,7 +616,7 @@ def _note(diff: PlanDiff) -> list[str]:
 
 
 def to_text(diff: PlanDiff) -> str:
-    """The diff for a terminal: summary, warnings, then every change."""
+    """The diff for a terminal: summary, alerts, then every change."""
     lines = [summary(diff), *_note(diff)]
     if diff.changed:
         lines.append("")

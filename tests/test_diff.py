@@ -206,7 +206,9 @@ def test_a_new_urn_for_the_role_is_flagged_even_with_the_same_name(plan_stack, t
     assert "+  aws:iam/role:Role main-role (add)" in out
     (alert,) = diff_plans(old, new).alerts
     assert alert.level == "danger"
-    assert alert.message.startswith("REPLACES the role `ssm-profile-role` gets a new URN")
+    assert alert.message.startswith(
+        "REPLACES the role `ssm-profile-role`: its URN changes (now `main-role`; "
+    )
     assert "keeps the name `SSMInstanceProfile-test`, so creating it fails" in alert.message
     assert "add an alias" in alert.message
 
