@@ -440,7 +440,35 @@ def _alerts(resources: tuple[ResourceDiff, ...]) -> tuple[Alert, ...]:
                         "instances that use it lose their Systems Manager credentials.",
                     )
                 )
+    alerts += _renamed_attachments(resources)
     return tuple(sorted(alerts, key=lambda a: a.level != "danger"))
+
+
+def _renamed_attachments(resources: tuple[ResourceDiff, ...]) -> list[Alert]:
+    """An attachment under a new URN with the same role and policy: Pulumi attaches again
+    (a no-op in IAM), then deletes the old resource, and that detaches the policy."""
+    gone = {
+        (r.old.get("role"), r.old.get("policyArn")): r
+        for r in resources
+        if r.action == "remove" and r.type == ATTACHMENT and r.old
+    }
+    alerts = []
+    for r in resources:
+        if r.action != "add" or r.type != ATTACHMENT or not r.new:
+            continue
+        role, arn = r.new.get("role"), r.new.get("policyArn")
+        old = gone.get((role, arn))
+        if old is not None:
+            alerts.append(
+                Alert(
+                    "danger",
+                    f"DETACHES `{arn}` from the role `{role}`: its attachment gets a new URN "
+                    f"(`{old.name}` -> `{r.name}`), so Pulumi attaches the policy again (a "
+                    "no-op in IAM) and then deletes the old attachment, which detaches it; "
+                    "add an alias to the attachment.",
+                )
+            )
+    return alerts
 
 
 def _document_statements(inputs: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:

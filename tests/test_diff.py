@@ -213,6 +213,24 @@ def test_a_new_urn_for_the_role_is_flagged_even_with_the_same_name(plan_stack, t
     assert "add an alias" in alert.message
 
 
+def test_a_renamed_attachment_is_flagged_as_detaching_its_policy(plan_stack):
+    old = plan_stack(GUIDE).to_json()
+    new = copy.deepcopy(old)
+    core = next(
+        r for r in new["resources"] if r["name"] == "ssm-profile-AmazonSSMManagedInstanceCore"
+    )
+    core["name"] = "ssm-profile-managed-AmazonSSMManagedInstanceCore"
+    core["urn"] = core["urn"].rsplit("::", 1)[0] + "::" + core["name"]
+    result = diff_plans(old, new)
+    assert sorted(r.action for r in result.resources) == ["add", "remove"]
+    (alert,) = result.alerts
+    assert alert.level == "danger"
+    assert alert.message.startswith(
+        "DETACHES `arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore` from the role "
+        "`SSMInstanceProfile-test`: its attachment gets a new URN"
+    )
+
+
 def test_removing_the_instance_profile_is_flagged(plan_stack):
     old = plan_stack(GUIDE).to_json()
     new = plan_stack({**GUIDE, "createInstanceProfile": False}).to_json()
