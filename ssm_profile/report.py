@@ -1,4 +1,8 @@
-"""Render a plan (the JSON object of SPEC section 6) for people (pure, no Pulumi)."""
+"""Render a plan (the JSON object of SPEC section 6) for people (pure, no Pulumi).
+
+``text`` for a terminal, ``json`` for machines and ``markdown`` for a pull request comment
+(GitHub-flavoured: a resources table, each policy document in a fenced json block, outputs).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ def to_json(plan: dict[str, Any]) -> str:
     return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
 
 
-def _value(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A plain input value: strings as they are, anything else as compact JSON."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
@@ -30,10 +35,15 @@ def document_text(value: str) -> str:
         return value
 
 
+def title(plan: dict[str, Any]) -> str:
+    """``project / stack``, the heading of every rendering."""
+    return f"{plan['project']} / {plan['stack']}"
+
+
 def to_text(plan: dict[str, Any]) -> str:
     """A readable list of resources, each policy document pretty-printed."""
     lines = [
-        f"{plan['project']} / {plan['stack']}: {len(plan['resources'])} resources (offline plan)",
+        f"{title(plan)}: {len(plan['resources'])} resources (offline plan)",
         "",
     ]
     for resource in plan["resources"]:
@@ -43,12 +53,106 @@ def to_text(plan: dict[str, Any]) -> str:
                 lines.append(f"    {key}:")
                 lines.append(_indent(document_text(value), "      "))
             else:
-                lines.append(f"    {key}: {_value(value)}")
+                lines.append(f"    {key}: {value_text(value)}")
         lines.append("")
     lines.append("Outputs:")
     for key, value in plan["outputs"].items():
-        lines.append(f"    {key}: {_value(value)}")
+        lines.append(f"    {key}: {value_text(value)}")
     return "\n".join(lines) + "\n"
 
 
-RENDERERS = {"json": to_json, "text": to_text}
+# --- markdown ---------------------------------------------------------------------------------
+
+
+def _longest_run(text: str, char: str) -> int:
+    longest = run = 0
+    for c in text:
+        run = run + 1 if c == char else 0
+        longest = max(longest, run)
+    return longest
+
+
+def md_code(text: str) -> str:
+    """``text`` as an inline code span, whatever backticks it holds."""
+    ticks = "`" * (_longest_run(text, "`") + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def md_cell(text: str) -> str:
+    """Markdown made safe for one table cell: no line breaks, pipes escaped."""
+    return text.replace("\n", " ").replace("|", "\\|")
+
+
+def md_fence(text: str, info: str = "") -> str:
+    """``text`` as a fenced code block that no line of ``text`` can close."""
+    ticks = "`" * max(3, _longest_run(text, "`") + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    """A GitHub-flavoured table; cells are markdown already (see :func:`md_cell`)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def md_value(value: Any) -> str:
+    """A plain value as inline code (strings unquoted, the rest as compact JSON)."""
+    return md_code(value_text(value))
+
+
+def is_document(key: str, value: Any) -> bool:
+    """Whether an input holds an IAM JSON document (shown as a block, not inline)."""
+    return key in DOCUMENT_KEYS and isinstance(value, str)
+
+
+def to_markdown(plan: dict[str, Any]) -> str:
+    """The plan for a pull request comment: resources table, documents as json blocks,
+    outputs table."""
+    resources = plan["resources"]
+    parts = [f"### {title(plan)}: {len(resources)} resources (offline plan)"]
+    rows = []
+    documents = []
+    for number, resource in enumerate(resources, start=1):
+        inputs = []
+        for key, value in resource["inputs"].items():
+            if is_document(key, value):
+                inputs.append(f"{key}: see *Policy documents*")
+                documents.append((resource, key, value))
+            else:
+                inputs.append(f"{key}: {md_value(value)}")
+        rows.append(
+            [str(number), md_code(resource["name"]), md_code(resource["type"]), "<br>".join(inputs)]
+        )
+    parts.append(md_table(["#", "resource", "type", "inputs"], rows))
+    if documents:
+        parts.append("#### Policy documents")
+        for resource, key, value in documents:
+            name = resource["inputs"].get("name")
+            label = f"{md_code(resource['name'])} {key}"
+            if isinstance(name, str):
+                label += f" ({md_code(name)})"
+            parts.append(f"**{label}**")
+            parts.append(md_fence(document_text(value), "json"))
+    parts.append("#### Outputs")
+    outputs = plan["outputs"]
+    if outputs:
+        parts.append(
+            md_table(
+                ["output", "value"],
+                [[md_code(key), _md_output(value)] for key, value in outputs.items()],
+            )
+        )
+    else:
+        parts.append("(none)")
+    return "\n\n".join(parts) + "\n"
+
+
+def _md_output(value: Any) -> str:
+    if isinstance(value, list) and value:
+        return "<br>".join(md_value(v) for v in value)
+    return md_value(value)
+
+
+RENDERERS = {"json": to_json, "markdown": to_markdown, "text": to_text}

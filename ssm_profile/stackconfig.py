@@ -74,6 +74,16 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _stack_config_dir(project_dir: Path, project_file: dict[str, Any]) -> Path:
+    return project_dir / project_file.get("stackConfigDir", ".")
+
+
+def default_stacks_dir(project_dir: Path | None = None) -> Path:
+    """The folder of stack files: ``stackConfigDir`` of ``Pulumi.yaml`` (else the project)."""
+    project_dir = project_dir or find_project_dir()
+    return _stack_config_dir(project_dir, _read_yaml(project_dir / "Pulumi.yaml"))
+
+
 def to_wire(value: Any) -> str:
     """A config value as the CLI passes it to a program."""
     if isinstance(value, str):
@@ -95,7 +105,7 @@ def load_stack(
     if not isinstance(project, str):
         raise SsmProfileError(f"{project_dir / 'Pulumi.yaml'}: `name` is missing")
     if stacks_dir is None:
-        stacks_dir = project_dir / project_file.get("stackConfigDir", ".")
+        stacks_dir = _stack_config_dir(project_dir, project_file)
     stack_path = stacks_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
         known = list_stacks(stacks_dir)

