@@ -85,7 +85,7 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
 def policy_names(settings: Settings, count: int) -> list[str]:
     """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
     base = settings.custom_policy_name
-    names = [base] + [f"{base}-{i}" for i in range(2, count + 1)]
+    names = [base if i == 1 else f"{base}-{i}" for i in range(1, count + 1)]
     for name in names:
         if len(name) > 128:
             raise PolicyError(
