@@ -7,6 +7,7 @@ line on stderr without a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from . import report
 from .errors import SsmProfileError
 from .plan import DEFAULT_ACCOUNT_ID, run_program
+from .plugins import load_plugins
+from .settings import load_settings
 from .stackconfig import load_stack
 
 
@@ -29,7 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--account-id", default=DEFAULT_ACCOUNT_ID, help="account id the mocks report"
     )
+    listing = commands.add_parser("plugins", help="list a stack's enabled plugins as JSON")
+    listing.add_argument("--stack", required=True, help="stack name (reads Pulumi.NAME.yaml)")
+    listing.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
     return parser
+
+
+def _plugins(args: argparse.Namespace) -> str:
+    stack = load_stack(args.stack, args.stacks_dir)
+    settings = load_settings(stack.config, stack.project, stack.stack)
+    _, loaded = load_plugins(settings.plugins)
+    return json.dumps([p.describe() for p in loaded], indent=2) + "\n"
 
 
 def _plan(args: argparse.Namespace) -> str:
@@ -42,7 +55,7 @@ def _plan(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        output = {"plan": _plan}[args.command](args)
+        output = {"plan": _plan, "plugins": _plugins}[args.command](args)
     except SsmProfileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from .documents import Statement
 from .errors import ConfigError, PolicyError
 from .settings import MAX_TAGS, Settings, k
 
-CheckHook = Callable[[Sequence[Mapping[str, Any]], Sequence[str]], None]
+CheckHook = Callable[[Sequence[Statement], Sequence[str]], None]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,26 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def attachment_key(arn: str) -> str:
+    """The part of a managed policy ARN that names its attachment resource (the policy name)."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def _check_attachment_keys(settings: Settings, arns: Sequence[str]) -> None:
+    """Two policies of one name would give two attachments one Pulumi name."""
+    seen: dict[str, str] = {}
+    for arn in arns:
+        other = seen.setdefault(attachment_key(arn), arn)
+        if other != arn:
+            message = (
+                f"{arn} has the same policy name as {other}; attach at most one policy of a name"
+            )
+            if arn in settings.managed_policies:
+                key = f"{k('managedPolicies')}[{settings.managed_policies.index(arn)}]"
+                raise ConfigError(key, message)
+            raise PolicyError(message)
+
+
 def policy_names(settings: Settings, count: int) -> list[str]:
     """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
     base = settings.custom_policy_name
@@ -112,6 +132,7 @@ def build_blueprint(
         seen.add(statement.sid)
 
     arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
+    _check_attachment_keys(settings, arns)
     groups = documents.pack(statements)
     names = policy_names(settings, len(groups))
     needed = len(arns) + len(groups)
@@ -134,7 +155,7 @@ def build_blueprint(
 
     policies = tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True))
     if check is not None:
-        check([s.to_json() for p in policies for s in p.statements], arns)
+        check([s for p in policies for s in p.statements], arns)
 
     return Blueprint(
         settings=settings,

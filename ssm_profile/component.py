@@ -11,7 +11,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .blueprint import Blueprint
+from .blueprint import Blueprint, attachment_key
 
 TYPE = "ssm-profile:index:InstanceProfile"
 
@@ -67,7 +67,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         for arn in blueprint.managed_policy_arns:
             attachments.append(
                 aws.iam.RolePolicyAttachment(
-                    f"{name}-{arn.rsplit('/', 1)[-1]}", role=role_name, policy_arn=arn, opts=child
+                    f"{name}-{attachment_key(arn)}", role=role_name, policy_arn=arn, opts=child
                 )
             )
         for index, arn in enumerate(custom_arns, start=1):

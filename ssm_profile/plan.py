@@ -160,6 +160,10 @@ def run_program(stack: StackConfig, account_id: str = DEFAULT_ACCOUNT_ID) -> Pla
 
     # A fresh loop whose executor has one worker: registrations reach the monitor in the
     # order the program issues them, so two runs print identical bytes.
+    try:
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        previous = None
     loop = asyncio.new_event_loop()
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     loop.set_default_executor(executor)
@@ -176,7 +180,7 @@ def run_program(stack: StackConfig, account_id: str = DEFAULT_ACCOUNT_ID) -> Pla
 
         _run()
     finally:
-        asyncio.set_event_loop(None)
+        asyncio.set_event_loop(previous)
         loop.close()
         executor.shutdown(wait=True)
         runtime_settings.ROOT.set(None)

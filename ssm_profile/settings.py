@@ -61,6 +61,8 @@ _BUCKET_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _BUCKET_KEYS = ("name", "prefix", "crossAccount", "encrypted")
 _ACTIVATION_KEYS = ("registrationLimit", "expirationDate", "description")
 _TAG_CHARS = set("_.:/=+-@ ")
+# A full RFC 3339 timestamp with a zone, as the SSM API wants (2030-01-31T00:00:00Z).
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def freeze(value: Any) -> Any:
@@ -293,7 +295,7 @@ def _parse_bucket(key: str, item: Any) -> Bucket:
     return Bucket(name, prefix, flags["crossAccount"], flags["encrypted"])
 
 
-def _parse_tags(key: str, tags: dict[str, Any]) -> dict[str, str]:
+def check_tags(key: str, tags: dict[str, Any]) -> dict[str, str]:
     if len(tags) > MAX_TAGS:
         raise ConfigError(key, f"{len(tags)} tags; IAM allows {MAX_TAGS} per resource")
     for name, value in tags.items():
@@ -326,7 +328,7 @@ def _parse_path(key: str, path: str) -> str:
     return path
 
 
-def _parse_policy_ref(key: str, value: Any, partition: Partition) -> str:
+def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
     """A managed policy name or ARN -> an ARN in the stack's partition."""
     if not isinstance(value, str):
         raise ConfigError(key, f"expected a policy name or ARN, got {json.dumps(value)}")
@@ -362,10 +364,13 @@ def _parse_activation(raw: Any) -> Activation:
     expiration = raw.get("expirationDate")
     if expiration is not None:
         try:
-            datetime.fromisoformat(str(expiration).replace("Z", "+00:00"))
+            if not isinstance(expiration, str) or not _RFC3339.match(expiration):
+                raise ValueError(expiration)
+            datetime.fromisoformat(expiration.replace("Z", "+00:00"))
         except ValueError:
             raise ConfigError(
-                f"{key}.expirationDate", f"{q(expiration)} is not an RFC 3339 timestamp"
+                f"{key}.expirationDate",
+                f"{q(expiration)} is not an RFC 3339 timestamp (e.g. 2030-01-31T00:00:00Z)",
             ) from None
     description = raw.get("description")
     if description is not None and (not isinstance(description, str) or len(description) > 256):
@@ -448,7 +453,7 @@ def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
     if boundary is not None:
         check_policy_arn(k("permissionsBoundary"), boundary, partition)
 
-    tags = _parse_tags(k("tags"), r.json("tags", dict, {}))
+    tags = check_tags(k("tags"), r.json("tags", dict, {}))
 
     regions_raw = r.json("regions", list, [region])
     if not regions_raw:
@@ -480,7 +485,7 @@ def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
     managed = _string_list(
         k("managedPolicies"),
         r.json("managedPolicies", list, []),
-        lambda key, v: _parse_policy_ref(key, v, partition),
+        lambda key, v: policy_ref_arn(key, v, partition),
     )
 
     create_profile = r.boolean("createInstanceProfile", mode == "ec2")

@@ -19,11 +19,13 @@ from .errors import ConfigError, SsmProfileError
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans, as the Pulumi CLI reads them: only true/false, never yes/no/on/off."""
+    """YAML as the Pulumi CLI reads config: booleans only true/false (never yes/no/on/off),
+    and dates and timestamps stay strings."""
 
 
+_NOT_RESOLVED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_RESOLVED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(

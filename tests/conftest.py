@@ -4,15 +4,24 @@ recording mocks of the offline plan."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
+from pulumi.runtime import settings as runtime_settings
 
-from ssm_profile.plan import DEFAULT_ACCOUNT_ID, Plan, run_program
+from ssm_profile.plan import (
+    DEFAULT_ACCOUNT_ID,
+    Plan,
+    RecordingMocks,
+    RecordingMonitor,
+    run_program,
+)
 from ssm_profile.stackconfig import load_stack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,6 +54,21 @@ def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
         return run_program(load_stack(stack, tmp_path, REPO), account_id)
 
     return run
+
+
+@pytest.fixture
+def monitors(monkeypatch: pytest.MonkeyPatch) -> list[RecordingMonitor]:
+    """Every recording monitor the program runs of this test create, to assert that a bad
+    stack registered nothing (``all(not m.registrations for m in monitors)``)."""
+    created: list[RecordingMonitor] = []
+    original = RecordingMonitor.__init__
+
+    def init(self: RecordingMonitor, mocks: Any) -> None:
+        original(self, mocks)
+        created.append(self)
+
+    monkeypatch.setattr(RecordingMonitor, "__init__", init)
+    return created
 
 
 def resources(plan: Plan, type_token: str) -> list[dict[str, Any]]:
@@ -95,3 +119,32 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 ACTIVATION = "aws:ssm/activation:Activation"
 SERVICE_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
+
+
+_SAVED = ("monitor", "engine", "project", "stack", "dry_run", "organization", "monitor_features")
+
+
+@pytest.fixture
+def mocked() -> Iterator[tuple[RecordingMocks, RecordingMonitor]]:
+    """Pulumi mocks for one test, with the runtime's settings and config restored after."""
+    saved = {name: getattr(runtime_settings.SETTINGS, name) for name in _SAVED}
+    root = runtime_settings.ROOT.get()
+    try:
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        previous = None
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    mocks = RecordingMocks(account_id=ACCOUNT, region="eu-west-1", stack="unit")
+    monitor = RecordingMonitor(mocks)
+    runtime_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, "ssm-profile", "unit", preview=False, monitor=monitor)
+    try:
+        yield mocks, monitor
+    finally:
+        for name, value in saved.items():
+            setattr(runtime_settings.SETTINGS, name, value)
+        runtime_settings.ROOT.set(root)
+        pulumi.runtime.set_all_config({})
+        asyncio.set_event_loop(previous)
+        loop.close()

@@ -1,0 +1,1 @@
+"""Organisation plugins kept in this repository (enable them as ``plugins.<name>``)."""

@@ -1,0 +1,140 @@
+"""Validation of statements that come from outside the program (plugins) - pure, no Pulumi.
+
+Turns a statement mapping into a normalised :class:`~ssm_profile.documents.Statement`, or
+raises :class:`StatementError` saying what is wrong. The plugin host adds which plugin and
+hook returned it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .documents import Statement
+from .partitions import Partition
+from .settings import suggest
+
+ALLOWED_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
+_SID = re.compile(r"^[A-Za-z0-9]{1,128}$")
+_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
+_ARN = re.compile(r"^arn:([a-z-]+):([a-z0-9-]+):")
+
+
+class StatementError(ValueError):
+    """One thing wrong with one statement."""
+
+
+def as_strings(value: Any, key: str) -> tuple[str, ...]:
+    """A string or non-empty list of strings -> tuple; anything else is a problem."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence) and value and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    raise StatementError(
+        f"{key} must be a string or a non-empty list of strings, "
+        f"got {json.dumps(value, default=str)}"
+    )
+
+
+def _check_action(action: str) -> None:
+    if action == "*":
+        raise StatementError('the action "*" grants every AWS action; name service:Action')
+    if not _ACTION.match(action):
+        raise StatementError(f"{json.dumps(action)} is not an action of the form service:Action")
+
+
+def _check_resource(resource: str, partition: Partition) -> None:
+    if resource == "*":
+        return
+    match = _ARN.match(resource)
+    if not match:
+        raise StatementError(f'{json.dumps(resource)} is neither an ARN nor "*"')
+    if match.group(1) != partition.name:
+        raise StatementError(
+            f"{json.dumps(resource)} is in partition {match.group(1)}; this stack deploys to "
+            f"{partition.name} (build ARNs with context.arn())"
+        )
+
+
+def _check_condition(condition: Any) -> Mapping[str, Any]:
+    if not isinstance(condition, Mapping) or not condition:
+        raise StatementError("Condition must be a non-empty mapping of operator to keys")
+    for operator, block in condition.items():
+        if not isinstance(operator, str) or not isinstance(block, Mapping) or not block:
+            raise StatementError(
+                f"Condition {json.dumps(operator, default=str)} must map condition keys to values"
+            )
+        for key, value in block.items():
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if not isinstance(key, str) or not all(
+                isinstance(v, (str, bool, int, float)) for v in values
+            ):
+                raise StatementError(
+                    f"Condition {operator}.{key} must be a string, number, boolean "
+                    "or a list of them"
+                )
+    return condition
+
+
+def sid_of(data: Any) -> str | None:
+    """The statement's Sid if it has a usable one (for error messages)."""
+    if isinstance(data, Mapping) and isinstance(data.get("Sid"), str):
+        return data["Sid"]
+    return None
+
+
+def parse_statement(data: Any, partition: Partition) -> Statement:
+    """Validate one statement mapping and return it normalised."""
+    if not isinstance(data, Mapping):
+        raise StatementError(f"expected a statement mapping, got {type(data).__name__}")
+    for key in data:
+        if key not in ALLOWED_KEYS:
+            hint = (
+                " (identity policies have no Principal)"
+                if key in ("Principal", "NotPrincipal")
+                else ""
+            )
+            raise StatementError(
+                f"unknown key {json.dumps(key, default=str)}{hint}{suggest(str(key), ALLOWED_KEYS)}"
+            )
+    sid = data.get("Sid")
+    if not isinstance(sid, str) or not _SID.match(sid):
+        raise StatementError(
+            f"Sid must be 1 to 128 letters and digits, got {json.dumps(sid, default=str)}"
+        )
+    effect = data.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        raise StatementError(
+            f'Effect must be "Allow" or "Deny", got {json.dumps(effect, default=str)}'
+        )
+
+    if ("Action" in data) == ("NotAction" in data):
+        raise StatementError("needs exactly one of Action or NotAction")
+    if ("Resource" in data) == ("NotResource" in data):
+        raise StatementError("needs exactly one of Resource or NotResource")
+    if effect == "Allow" and ("NotAction" in data or "NotResource" in data):
+        raise StatementError(
+            "NotAction/NotResource with Allow grants everything not listed; use them only with Deny"
+        )
+
+    action_key = "Action" if "Action" in data else "NotAction"
+    actions = as_strings(data[action_key], action_key)
+    for action in actions:
+        _check_action(action)
+    resource_key = "Resource" if "Resource" in data else "NotResource"
+    resources = as_strings(data[resource_key], resource_key)
+    for resource in resources:
+        _check_resource(resource, partition)
+    condition = _check_condition(data["Condition"]) if "Condition" in data else None
+
+    return Statement(
+        sid=sid,
+        effect=effect,
+        actions=actions if action_key == "Action" else (),
+        not_actions=actions if action_key == "NotAction" else (),
+        resources=resources if resource_key == "Resource" else (),
+        not_resources=resources if resource_key == "NotResource" else (),
+        condition=condition,
+    )
