@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make plan   offline plan of the dev stack (STACK=prod for another)
 #   make test   lint (ruff, actionlint on .github/workflows) and the whole test suite
+#   make bench  time the offline plan against the import floor (benchmarks/bench_plan.py)
 # Both create .venv and install the pinned requirements on first use; `pulumi up` uses the
 # same .venv (Pulumi.yaml: runtime.options.virtualenv). `make test` also installs the
 # workflow linter from package-lock.json into node_modules (needs Node.js and npm).
@@ -26,7 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-.PHONY: install plan test lint lint-workflows
+.PHONY: install plan test lint lint-workflows bench
 install: $(STAMP)
 
 plan: $(STAMP)
@@ -41,3 +42,6 @@ lint-workflows: $(NODE_STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_plan.py

@@ -14,8 +14,8 @@ Stack config (every setting optional, at least one required)::
 Grants ``kms:Decrypt`` on the key (and ``kms:GenerateDataKey`` when logs are written to S3
 with it), ``s3:PutObject`` on ``bucket/prefix*`` (``s3:GetEncryptionConfiguration`` on the
 bucket when encrypted), and ``logs:CreateLogStream``, ``logs:PutLogEvents``,
-``logs:DescribeLogStreams`` on the log group with ``logs:DescribeLogGroups`` on the account's
-log groups of each Region.
+``logs:DescribeLogStreams`` on the log group, and ``logs:DescribeLogGroups``, which IAM only
+grants on ``"*"`` (a read-only List action).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def ssm_profile_statements(context: PluginContext) -> list[dict[str, Any]]:
                 "Sid": "SessionManagerDescribeLogGroups",
                 "Effect": "Allow",
                 "Action": "logs:DescribeLogGroups",
-                "Resource": [context.arn("logs", "log-group:*", region=r) for r in context.regions],
+                "Resource": "*",  # DescribeLogGroups has no resource-level permissions
             }
         )
     return statements

@@ -55,8 +55,10 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                 f"{name}-policy{suffix}",
                 name=spec.name,
                 path=s.path,
+                # No part count here: IAM cannot change a description in place, so a
+                # count would replace every custom policy when packing adds a part.
                 description=f"S3 and plugin permissions of the {s.stack} SSM instance role "
-                f"(part {index} of {len(blueprint.custom_policies)})",
+                f"(part {index})",
                 policy=spec.document,
                 tags=tags,
                 opts=named,

@@ -19,7 +19,7 @@ from typing import Any
 
 import pluggy
 
-from . import documents, hookspecs
+from . import documents, hookspecs, lint
 from .blueprint import CheckHook, Contributions
 from .context import make_context
 from .documents import Statement
@@ -206,6 +206,9 @@ class _Merge:
             except StatementError as error:
                 raise PluginError(plugin.name, hook, str(error), sid_of(item)) from None
             sid = statement.sid
+            problems = lint.statement_problems(statement.to_json())
+            if problems:
+                raise PluginError(plugin.name, hook, "; ".join(problems), sid)
             if sid in self.builtin:
                 raise PluginError(
                     plugin.name, hook, f"Sid {sid} is already used by a built-in statement", sid

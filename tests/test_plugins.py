@@ -64,6 +64,24 @@ def error_of(plan_stack, config, region="us-east-2") -> str:
 # --- a working plugin -----------------------------------------------------------------------
 
 
+def test_read_only_actions_may_use_a_wildcard_resource(plan_stack, plugin_dir):
+    name = statements_plugin(
+        plugin_dir,
+        "acme_list",
+        json.dumps(
+            [
+                {
+                    "Sid": "List",
+                    "Effect": "Allow",
+                    "Action": "logs:DescribeLogGroups",
+                    "Resource": "*",
+                }
+            ]
+        ),
+    )
+    assert [s["Sid"] for s in statements(plan_stack({"plugins": [name]}))] == ["List"]
+
+
 def test_plugin_statement_joins_the_custom_policy_after_the_builtin_ones(plan_stack, plugin_dir):
     name = statements_plugin(plugin_dir, "acme_params", json.dumps([STATEMENT]))
     plan = plan_stack({"vpcEndpoints": True, "plugins": [name]})
@@ -333,6 +351,16 @@ def test_plugin_module_outside_the_repo_on_pythonpath_reaches_plan_json(tmp_path
         (
             json.dumps([{**STATEMENT, "Resource": []}]),
             "statement AcmeParameters: Resource must be a string or a non-empty list of strings",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "s3:PutObject", "Resource": "*"}]),
+            "statement AcmeParameters: action s3:PutObject supports resource-level permissions; "
+            'grant it on specific ARNs, not "*"',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "s3:GetObjekt"}]),
+            "statement AcmeParameters: action s3:GetObjekt is unknown: not in parliament's IAM "
+            "database; did you mean s3:GetObject?",
         ),
         (
             json.dumps([{**STATEMENT, "Condition": {"StringEquals": "x"}}]),

@@ -1,0 +1,196 @@
+"""Every example stack and every mode is accepted by an IAM implementation (moto), and the
+harness itself refuses what IAM refuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cases import ALL, config_of, plan_of
+from conftest import ATTACHMENT, POLICY, PROFILE, ROLE, one, resources
+from emulator import EmulatorError, IamEmulator
+
+from ssm_profile.settings import load_settings
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    """One moto for the module: AWS's managed policies load once (about a second)."""
+    emulator = IamEmulator()
+    yield emulator
+    emulator.close()
+
+
+def settings_of(case):
+    plan = plan_of(case)
+    return load_settings(config_of(case), plan.project, plan.stack)
+
+
+def deploy(emulator, plan, settings):
+    existing = (settings.existing_role_name,) if settings.mode == "existing-role" else ()
+    return emulator.deployed(
+        plan, settings.region, existing_roles=existing, quota=settings.max_managed_policies
+    )
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_iam_accepts_every_resource_of_the_stack(emulator, case):
+    plan, settings = plan_of(case), settings_of(case)
+    partition, account = settings.partition.name, emulator.account_id
+
+    with deploy(emulator, plan, settings) as deployment:
+        # every attachment landed, on the one role, and every ARN is in the stack's partition
+        planned = sorted(r["inputs"]["policyArn"] for r in resources(plan, ATTACHMENT))
+        assert deployment.attached == {settings.role_name: planned}
+        assert all(arn.startswith(f"arn:{partition}:iam::") for arn in planned)
+
+        # IAM stored each custom policy as sent, at the ARN the attachment used
+        sent = {
+            f"arn:{partition}:iam::{account}:policy{r['inputs']['path']}{r['inputs']['name']}": (
+                json.loads(r["inputs"]["policy"])
+            )
+            for r in resources(plan, POLICY)
+        }
+        assert deployment.policies == sent
+        assert set(sent) <= set(planned)
+
+        role = deployment.roles[settings.role_name]
+        if settings.mode != "existing-role":
+            inputs = one(plan, ROLE)["inputs"]
+            assert (
+                role["Arn"]
+                == f"arn:{partition}:iam::{account}:role{settings.path}{role['RoleName']}"
+            )
+            assert role["AssumeRolePolicyDocument"] == json.loads(inputs["assumeRolePolicy"])
+            boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+            assert boundary == settings.permissions_boundary
+            assert {t["Key"]: t["Value"] for t in role.get("Tags", [])} == dict(settings.tags)
+
+        # the instance profile holds exactly the role
+        if settings.create_instance_profile:
+            assert deployment.profiles == {settings.instance_profile_name: [settings.role_name]}
+        else:
+            assert deployment.profiles == {} and not resources(plan, PROFILE)
+
+        skipped = {
+            "hybrid": ["aws:ssm/activation:Activation: moto's SSM has no CreateActivation"]
+            if settings.activation
+            else [],
+            "default-host-management": [
+                "aws:ssm/serviceSetting:ServiceSetting: moto's SSM has no UpdateServiceSetting"
+            ],
+        }
+        assert deployment.skipped == skipped.get(settings.mode, [])
+
+    # torn down in reverse order: nothing of the stack is left
+    iam = emulator.client("iam", settings.region)
+    assert [r for r in iam.list_roles()["Roles"] if r["RoleName"] == settings.role_name] == []
+    assert iam.list_policies(Scope="Local")["Policies"] == []
+
+
+def test_a_managed_policy_that_does_not_exist_is_refused(emulator, plan_stack):
+    plan = plan_stack({"managedPolicies": ["AmazonSSMManagedInstanceCoreV2"]}, region="eu-west-1")
+    settings = load_settings(
+        {
+            "aws:region": "eu-west-1",
+            "ssm-profile:managedPolicies": '["AmazonSSMManagedInstanceCoreV2"]',
+        },
+        plan.project,
+        plan.stack,
+    )
+    with pytest.raises(EmulatorError, match="AmazonSSMManagedInstanceCoreV2") as error:
+        with deploy(emulator, plan, settings):
+            pass
+    assert "AttachRolePolicy refused" in str(error.value)
+    # the failed replay cleaned up what it had created
+    assert emulator.client("iam", "eu-west-1").list_roles()["Roles"] == []
+
+
+def mutated(case, type_token, **changes):
+    plan = plan_of(case)
+    (target,) = [r for r in plan.resources if r["type"] == type_token][:1]
+    target["inputs"].update(changes)
+    return plan, settings_of(case)
+
+
+@pytest.mark.parametrize(
+    ("type_token", "changes", "expected"),
+    [
+        (ROLE, {"name": "R" * 65}, "RoleName: 65 characters, at most 64"),
+        (PROFILE, {"name": "P" * 129}, "InstanceProfileName: 129 characters, at most 128"),
+        (ROLE, {"path": "ssm/"}, "Path: 'ssm/' does not match"),
+        (
+            ROLE,
+            {
+                "assumeRolePolicy": json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "ec2.amazonaws.com"},
+                                "Action": "s3:GetObject",
+                            }
+                        ],
+                    }
+                )
+            },
+            "Trust Policy statement actions can only be",
+        ),
+        (
+            POLICY,
+            {
+                "policy": json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}],
+                    }
+                )
+            },
+            "MalformedPolicyDocument",
+        ),
+        (
+            POLICY,
+            {
+                "policy": json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "s3:GetObject",
+                                "Resource": [f"arn:aws:s3:::bucket-{i:05d}/*" for i in range(300)],
+                            }
+                        ],
+                    }
+                )
+            },
+            "IAM allows 6144",
+        ),
+        (PROFILE, {"role": "NoSuchRole"}, "NoSuchEntity"),
+    ],
+)
+def test_the_harness_refuses_what_iam_refuses(emulator, type_token, changes, expected):
+    plan, settings = mutated("stack:prod", type_token, **changes)
+    with pytest.raises(EmulatorError, match=expected):
+        with deploy(emulator, plan, settings):
+            pass
+
+
+def test_an_arn_of_another_partition_is_refused(emulator):
+    plan, settings = plan_of("china"), settings_of("china")
+    attachment = resources(plan, ATTACHMENT)[0]
+    attachment["inputs"]["policyArn"] = attachment["inputs"]["policyArn"].replace("aws-cn", "aws")
+    with pytest.raises(EmulatorError, match="does not exist or is not attachable"):
+        with deploy(emulator, plan, settings):
+            pass
+
+
+def test_the_attached_policy_quota_is_enforced(emulator):
+    plan, settings = (
+        plan_of("packed-into-several-policies"),
+        settings_of("packed-into-several-policies"),
+    )
+    with pytest.raises(EmulatorError, match="managed policies attached, quota 3"):
+        with emulator.deployed(plan, settings.region, quota=3):
+            pass
