@@ -177,7 +177,7 @@ def _sequence(plugin: LoadedPlugin, hook: str, result: Any, what: str) -> Sequen
     return result
 
 
-def _deployed_form(statement: Statement) -> Mapping[str, Any]:
+def deployed_form(statement: Statement) -> Mapping[str, Any]:
     """A statement as deployed, read-only, with list-valued keys always tuples."""
     data = dict(statement.to_json())
     for key in ("Action", "NotAction", "Resource", "NotResource"):
@@ -275,7 +275,7 @@ def collect(
         merge.add_tags(plugin, _call(manager, plugin, HOOKS[2], context=context))
 
     def check(statements: Sequence[Statement], arns: Sequence[str]) -> None:
-        deployed = tuple(_deployed_form(s) for s in statements)
+        deployed = tuple(deployed_form(s) for s in statements)
         problems = []
         for plugin in plugins:
             context = make_context(settings, account_id, plugin.name)

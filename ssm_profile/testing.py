@@ -21,7 +21,7 @@ from typing import Any
 from .blueprint import Blueprint, build_blueprint
 from .errors import SsmProfileError
 from .plan import DEFAULT_ACCOUNT_ID
-from .plugins import collect
+from .plugins import collect, deployed_form
 from .settings import load_settings
 
 __all__ = ["PluginRun", "run_plugin"]
@@ -39,16 +39,7 @@ class PluginRun:
         """Every custom policy statement (built-in and plugin), Action/Resource as tuples."""
         if self.blueprint is None:
             return []
-        out = []
-        for statement in self.blueprint.statements:
-            data = statement.to_json()
-            for key in ("Action", "NotAction", "Resource", "NotResource"):
-                if isinstance(data.get(key), str):
-                    data[key] = (data[key],)
-                elif key in data:
-                    data[key] = tuple(data[key])
-            out.append(data)
-        return out
+        return [deployed_form(s) for s in self.blueprint.statements]
 
     def statement(self, sid: str) -> Mapping[str, Any]:
         """The statement with this Sid (``KeyError`` if there is none)."""

@@ -35,17 +35,12 @@ os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
 import boto3
 import botocore.exceptions
+from conftest import ACTIVATION, ATTACHMENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
 from moto import mock_aws
 
 from ssm_profile.partitions import partition_of
 from ssm_profile.plan import Plan
 
-ROLE = "aws:iam/role:Role"
-POLICY = "aws:iam/policy:Policy"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-PROFILE = "aws:iam/instanceProfile:InstanceProfile"
-ACTIVATION = "aws:ssm/activation:Activation"
-SERVICE_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
 COMPONENT = "ssm-profile:index:InstanceProfile"
 
 POLICY_SIZE_LIMIT = 6144
