@@ -57,10 +57,6 @@ class Blueprint:
     plugins: tuple[Mapping[str, Any], ...] = ()
 
     @property
-    def creates_role(self) -> bool:
-        return self.trust_policy is not None
-
-    @property
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for p in self.custom_policies for s in p.statements)
 

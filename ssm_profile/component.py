@@ -27,7 +27,9 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         s = blueprint.settings
         tags = dict(blueprint.tags) or None
-        child = pulumi.ResourceOptions(parent=self)
+        # In existing-role mode the role and possibly some of these attachments belong to
+        # someone else: deleting the stack (or dropping a policy) must never detach them.
+        attach = pulumi.ResourceOptions(parent=self, retain_on_delete=s.mode == "existing-role")
         # Explicit physical names cannot be created before the old one is deleted, so a
         # replacement must delete first; `protect` turns that replacement into an error.
         keep = pulumi.ResourceOptions(parent=self, protect=s.protect, delete_before_replace=True)
@@ -48,6 +50,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             )
             role_name, role_arn = role.name, role.arn
 
+        attachments = []
         custom_arns = []
         for index, spec in enumerate(blueprint.custom_policies, start=1):
             suffix = "" if index == 1 else f"-{index}"
@@ -64,24 +67,20 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                 opts=named,
             )
             custom_arns.append(policy.arn)
-
-        attachments = []
-        for arn in blueprint.managed_policy_arns:
             attachments.append(
                 aws.iam.RolePolicyAttachment(
-                    f"{name}-managed-{attachment_key(arn)}",
+                    f"{name}-policy{suffix}-attachment",
                     role=role_name,
-                    policy_arn=arn,
-                    opts=child,
+                    policy_arn=policy.arn,
+                    opts=attach,
                 )
             )
-        for index, arn in enumerate(custom_arns, start=1):
-            suffix = "" if index == 1 else f"-{index}"
-            attachments.append(
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-policy{suffix}-attachment", role=role_name, policy_arn=arn, opts=child
-                )
+        attachments += [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-managed-{attachment_key(arn)}", role=role_name, policy_arn=arn, opts=attach
             )
+            for arn in blueprint.managed_policy_arns
+        ]
 
         outputs: dict[str, Any] = {
             "mode": s.mode,
@@ -109,7 +108,10 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         if s.activation is not None:
             activation = aws.ssm.Activation(
                 f"{name}-activation",
-                iam_role=role_name,
+                # SSM resolves IamRole to arn:...:role/<IamRole>: a role path belongs in it.
+                iam_role=pulumi.Output.from_input(role_name).apply(
+                    lambda n: s.path.lstrip("/") + n
+                ),
                 registration_limit=s.activation.registration_limit,
                 expiration_date=s.activation.expiration_date,
                 description=s.activation.description,

@@ -47,7 +47,7 @@ class PluginContext:
 
     def s3_arn(self, bucket: str, key: str | None = None) -> str:
         """``arn:PARTITION:s3:::BUCKET`` or, with ``key``, ``arn:PARTITION:s3:::BUCKET/KEY``."""
-        return self.arn("s3", bucket if key is None else f"{bucket}/{key}", region="", account="")
+        return self.settings.partition.s3_arn(bucket, key)
 
 
 def make_context(settings: Settings, account_id: str, plugin: str) -> PluginContext:

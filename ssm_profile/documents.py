@@ -38,16 +38,6 @@ _PATCH_SNAPSHOT_SUFFIX = {
     "eu-south-2": "df2c9d70",
 }
 
-_STATEMENT_KEY_ORDER = (
-    "Sid",
-    "Effect",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-
 
 def _canonical(value: Any) -> Any:
     """Plain JSON data with every mapping's keys sorted (for conditions)."""
@@ -213,21 +203,17 @@ def sid_part(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
-def s3_object_arn(partition: Partition, bucket: str, key_pattern: str = "*") -> str:
-    return f"arn:{partition.name}:s3:::{bucket}/{key_pattern}"
-
-
 def region_statement(partition: Partition, region: str, extended: bool = False) -> Statement:
     """Guide statement 1 for one Region: ``s3:GetObject`` on its AWS-owned buckets."""
     return Statement(
         sid=f"SSMAgentBuckets{sid_part(region)}",
         actions=("s3:GetObject",),
-        resources=tuple(s3_object_arn(partition, b) for b in aws_owned_buckets(region, extended)),
+        resources=tuple(partition.s3_arn(b, "*") for b in aws_owned_buckets(region, extended)),
     )
 
 
 def _bucket_objects(partition: Partition, bucket: Bucket) -> str:
-    return s3_object_arn(partition, bucket.name, f"{bucket.prefix}*" if bucket.prefix else "*")
+    return partition.s3_arn(bucket.name, f"{bucket.prefix}*" if bucket.prefix else "*")
 
 
 def own_bucket_statements(partition: Partition, buckets: Sequence[Bucket]) -> list[Statement]:
@@ -256,7 +242,7 @@ def own_bucket_statements(partition: Partition, buckets: Sequence[Bucket]) -> li
             Statement(
                 sid="OwnBucketsEncryption",
                 actions=("s3:GetEncryptionConfiguration",),
-                resources=tuple(f"arn:{partition.name}:s3:::{b.name}" for b in encrypted),
+                resources=tuple(partition.s3_arn(b.name) for b in encrypted),
             )
         )
     return statements

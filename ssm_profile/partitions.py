@@ -25,6 +25,10 @@ class Partition:
         """ARN of an AWS managed policy in this partition (``arn:aws-cn:iam::aws:policy/NAME``)."""
         return self.arn("iam", "", "aws", f"policy/{name}")
 
+    def s3_arn(self, bucket: str, key: str | None = None) -> str:
+        """``arn:PARTITION:s3:::BUCKET``, or with ``key`` ``arn:PARTITION:s3:::BUCKET/KEY``."""
+        return self.arn("s3", "", "", bucket if key is None else f"{bucket}/{key}")
+
     def service_principal(self, service: str) -> str:
         """``ec2.amazonaws.com``, or ``ec2.amazonaws.com.cn`` in China."""
         return f"{service}.{self.dns_suffix}"

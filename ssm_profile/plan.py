@@ -21,9 +21,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
 
 from .partitions import ALL_REGIONS
+from .settings import DEFAULT_ACCOUNT_ID
 from .stackconfig import StackConfig
-
-DEFAULT_ACCOUNT_ID = "123456789012"
 
 
 def _digest(*parts: str) -> str:
@@ -109,6 +108,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     "name": request.name,
                     "inputs": _plain(inputs),
                     "protect": bool(request.protect),
+                    "retainOnDelete": bool(request.retainOnDelete),
                 }
             )
         return response
@@ -127,7 +127,8 @@ def _plain(value: Any) -> Any:
 
 @dataclass
 class Plan:
-    """What one stack registers: the JSON object of SPEC section 6, plus protect flags."""
+    """What one stack registers: the JSON object of SPEC section 6, plus resource options
+    (``protect``, ``retainOnDelete``) in :attr:`resources`."""
 
     project: str
     stack: str

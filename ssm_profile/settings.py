@@ -25,6 +25,8 @@ NAMESPACE = "ssm-profile"
 MODES = ("ec2", "existing-role", "hybrid", "default-host-management")
 AWS_BUCKET_SETS = ("standard", "extended")
 MAX_TAGS = 50
+# The account id the offline plan and ssm_profile.testing assume (AWS's documentation example).
+DEFAULT_ACCOUNT_ID = "123456789012"
 QUOTA_MAX = 20
 
 # Every key of SPEC section 3 (plus `activation`, SPEC section 2), in validation order.
@@ -61,6 +63,8 @@ _BUCKET_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _BUCKET_KEYS = ("name", "prefix", "crossAccount", "encrypted")
 _ACTIVATION_KEYS = ("registrationLimit", "expirationDate", "description")
 _TAG_CHARS = set("_.:/=+-@ ")
+# IAM CreateRole's pattern for Description.
+_ROLE_DESCRIPTION = re.compile(r"^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$")
 # A full RFC 3339 timestamp with a zone, as the SSM API wants (2030-01-31T00:00:00Z).
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -359,10 +363,12 @@ def _parse_activation(raw: Any) -> Activation:
     for field in raw:
         if field not in _ACTIVATION_KEYS:
             raise ConfigError(f"{key}.{field}", f"unknown field{suggest(field, _ACTIVATION_KEYS)}")
-    limit = raw.get("registrationLimit")
+    if "registrationLimit" not in raw:
+        raise ConfigError(f"{key}.registrationLimit", "is required: how many servers may register")
+    limit = raw["registrationLimit"]
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
         raise ConfigError(
-            f"{key}.registrationLimit", "is required: a whole number of servers from 1 to 1000"
+            f"{key}.registrationLimit", f"expected a whole number from 1 to 1000, got {q(limit)}"
         )
     expiration = raw.get("expirationDate")
     if expiration is not None:
@@ -446,9 +452,11 @@ def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
         description = (
             f"Systems Manager instance role of the {stack} stack ({project}), managed by Pulumi"
         )
-    if len(description) > 1000 or any(ord(c) < 0x20 and c not in "\t\n\r" for c in description):
+    if len(description) > 1000 or not _ROLE_DESCRIPTION.match(description):
         raise ConfigError(
-            k("description"), "IAM role descriptions are at most 1000 printable characters"
+            k("description"),
+            "IAM role descriptions are at most 1000 characters of printable Latin-1 "
+            "(letters with accents are fine; other scripts and emoji are not)",
         )
     path = _parse_path(k("path"), r.string("path") or "/")
 
@@ -532,6 +540,13 @@ def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
                 k("activation"), f"is only allowed in hybrid mode (this stack's mode is {mode})"
             )
         activation = _parse_activation(activation_raw)
+        ssm_role = path.lstrip("/") + role_name
+        if len(ssm_role) > 64:
+            raise ConfigError(
+                k("activation"),
+                f"SSM names the role {q(ssm_role)} (path and name, {len(ssm_role)} characters); "
+                "its limit is 64: shorten ssm-profile:path or ssm-profile:roleName",
+            )
 
     return Settings(
         project=project,

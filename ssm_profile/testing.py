@@ -20,9 +20,8 @@ from typing import Any
 
 from .blueprint import Blueprint, build_blueprint
 from .errors import SsmProfileError
-from .plan import DEFAULT_ACCOUNT_ID
 from .plugins import collect, deployed_form
-from .settings import load_settings
+from .settings import DEFAULT_ACCOUNT_ID, load_settings
 
 __all__ = ["PluginRun", "run_plugin"]
 

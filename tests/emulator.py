@@ -278,19 +278,24 @@ class IamEmulator:
                     }
                 )
                 self._validate_only(ssm, "CreateActivation", what, params)
-                self._call(iam, "GetRole", what, RoleName=inputs["iamRole"])
+                self._check_role_reference(iam, what, inputs["iamRole"])
                 skipped.append(f"{typ}: moto's SSM has no CreateActivation")
             elif typ == SERVICE_SETTING:
                 params = {"SettingId": inputs["settingId"], "SettingValue": inputs["settingValue"]}
                 self._validate_only(ssm, "UpdateServiceSetting", what, params)
-                role_path, _, role_name = ("/" + inputs["settingValue"]).rpartition("/")
-                role = self._call(iam, "GetRole", what, RoleName=role_name)["Role"]
-                if role["Path"] != role_path + "/":
-                    raise EmulatorError(f"{what}: names path {role_path}/, role has {role['Path']}")
+                self._check_role_reference(iam, what, inputs["settingValue"])
                 skipped.append(f"{typ}: moto's SSM has no UpdateServiceSetting")
             else:
                 raise EmulatorError(f"{what}: the emulator does not know this resource type")
         return skipped
+
+    def _check_role_reference(self, iam: Any, what: str, reference: str) -> None:
+        """SSM names a role as ``PATH/NAME`` without the leading slash (``service-role/X``):
+        the role must exist with exactly that path."""
+        role_path, _, role_name = ("/" + reference).rpartition("/")
+        role = self._call(iam, "GetRole", what, RoleName=role_name)["Role"]
+        if role["Path"] != role_path + "/":
+            raise EmulatorError(f"{what}: names path {role_path}/, role has {role['Path']}")
 
     def _validate_only(self, client: Any, operation: str, what: str, params: dict) -> None:
         problems = model_problems(client, operation, params)

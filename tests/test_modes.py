@@ -112,6 +112,17 @@ def test_existing_role_attachments_are_non_exclusive(plan_stack):
     assert set(types(plan)) == {COMPONENT, ATTACHMENT}
 
 
+def test_existing_role_attachments_are_retained_when_the_stack_lets_go(plan_stack):
+    """The stack may have attached a policy someone else had attached too: deleting the stack
+    (or dropping a policy) must never detach it from a role the stack does not own."""
+    plan = plan_stack(
+        {"mode": "existing-role", "existingRoleName": "WebServers", "buckets": ["web-out"]}
+    )
+    assert [r["retainOnDelete"] for r in resources(plan, ATTACHMENT)] == [True, True]
+    ec2 = plan_stack({"buckets": ["web-out"]})
+    assert [r["retainOnDelete"] for r in resources(ec2, ATTACHMENT)] == [False, False]
+
+
 def test_existing_role_with_instance_profile(plan_stack):
     plan = plan_stack(
         {
@@ -196,6 +207,15 @@ def test_hybrid_with_activation(plan_stack):
     assert order.index(ACTIVATION) > max(i for i, t in enumerate(order) if t == ATTACHMENT)
     assert plan.outputs["activationId"]
     assert "activationCode" in plan.outputs
+
+
+def test_hybrid_activation_names_the_role_with_its_path(plan_stack):
+    """SSM resolves IamRole to arn:...:role/<IamRole>, so a role path belongs in it."""
+    plan = plan_stack(
+        {"mode": "hybrid", "path": "/on-premises/", "activation": {"registrationLimit": 2}}
+    )
+    assert one(plan, ROLE)["inputs"]["path"] == "/on-premises/"
+    assert one(plan, ACTIVATION)["inputs"]["iamRole"] == "on-premises/SSMInstanceProfile-test"
 
 
 def test_hybrid_activation_optional_fields(plan_stack):

@@ -278,6 +278,12 @@ ERROR_CASES = [
         "at most 1000",
     ),
     case(
+        "description-outside-latin-1",
+        {"description": "本番環境の Systems Manager 用ロール"},
+        "ssm-profile:description",
+        "printable Latin-1",
+    ),
+    case(
         "description-control-char",
         {"description": "a\x07b"},
         "ssm-profile:description",
@@ -410,6 +416,23 @@ ERROR_CASES = [
         {"mode": "hybrid", "activation": {"registrationLimit": 1001}},
         "ssm-profile:activation.registrationLimit",
         "from 1 to 1000",
+    ),
+    case(
+        "activation-limit-fraction",
+        {"mode": "hybrid", "activation": {"registrationLimit": 1.5}},
+        "ssm-profile:activation.registrationLimit",
+        "expected a whole number from 1 to 1000, got 1.5",
+    ),
+    case(
+        "activation-role-reference-too-long",
+        {
+            "mode": "hybrid",
+            "path": "/on-premises/web-servers/",
+            "roleName": "SSMServiceRole-for-the-web-servers-of-ops",
+            "activation": {"registrationLimit": 1},
+        },
+        "ssm-profile:activation",
+        "(path and name, 65 characters); its limit is 64",
     ),
     case(
         "activation-limit-string",
@@ -864,3 +887,12 @@ def test_an_empty_string_is_an_error_not_the_default(key):
     with pytest.raises(ConfigError) as caught:
         load_settings({"aws:region": "us-east-1", f"ssm-profile:{key}": ""}, "ssm-profile", "t")
     assert str(caught.value) == (f"ssm-profile:{key}: is empty; remove the key to use the default")
+
+
+def test_a_latin_1_description_with_accents_is_accepted():
+    settings = load_settings(
+        {"aws:region": "eu-west-1", "ssm-profile:description": "Rôle SSM des serveurs de Zürich"},
+        "ssm-profile",
+        "t",
+    )
+    assert settings.description == "Rôle SSM des serveurs de Zürich"
