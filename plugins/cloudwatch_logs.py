@@ -16,33 +16,24 @@ and vetoes a stack that also attaches ``CloudWatchAgentServerPolicy``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from plugins._config import check_known, flag, log_group
 from ssm_profile import PluginContext, hookimpl
 
 __version__ = "1.0.0"
 
-_LOG_GROUP = re.compile(r"^[A-Za-z0-9._/#-]{1,512}$")
 _KEYS = ("logGroups", "createLogGroups")
 
 
 def log_groups(config: Mapping[str, Any]) -> list[str]:
     """The configured log group names, validated."""
-    unknown = sorted(set(config) - set(_KEYS))
-    if unknown:
-        raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(_KEYS)}")
+    check_known(config, _KEYS)
     groups = config.get("logGroups")
     if not isinstance(groups, Sequence) or isinstance(groups, str) or not groups:
         raise ValueError("logGroups must be a non-empty list of log group names")
-    for group in groups:
-        if not isinstance(group, str) or not _LOG_GROUP.match(group):
-            raise ValueError(
-                f"logGroups: {group!r} is not a log group name (letters, digits, ._/#-; "
-                "no wildcards)"
-            )
-    return list(groups)
+    return [log_group("logGroups", group) for group in groups]
 
 
 def log_group_arns(context: PluginContext, groups: Sequence[str]) -> list[str]:
@@ -58,7 +49,7 @@ def log_group_arns(context: PluginContext, groups: Sequence[str]) -> list[str]:
 def ssm_profile_statements(context: PluginContext) -> list[dict[str, Any]]:
     groups = log_groups(context.config)
     actions = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-    if context.config.get("createLogGroups", False) is True:
+    if flag(context.config, "createLogGroups"):
         actions.append("logs:CreateLogGroup")
     return [
         {

@@ -24,20 +24,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from plugins._config import check_known, flag, log_group
 from ssm_profile import PluginContext, hookimpl
+from ssm_profile.settings import check_bucket_name
 
 __version__ = "1.0.0"
 
 _KEYS = ("kmsKeyArn", "s3Bucket", "s3Prefix", "s3Encrypted", "logGroup")
 _KMS_KEY = re.compile(r"^arn:([a-z-]+):kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_LOG_GROUP = re.compile(r"^[A-Za-z0-9._/#-]{1,512}$")
 
 
 def _settings(config: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(config) - set(_KEYS))
-    if unknown:
-        raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(_KEYS)}")
+    check_known(config, _KEYS)
     if not any(config.get(key) for key in ("kmsKeyArn", "s3Bucket", "logGroup")):
         raise ValueError("configure at least one of kmsKeyArn, s3Bucket, logGroup")
     key = config.get("kmsKeyArn")
@@ -46,8 +44,8 @@ def _settings(config: Mapping[str, Any]) -> dict[str, Any]:
             f"kmsKeyArn: {key!r} is not a KMS key ARN (arn:…:kms:REGION:ACCOUNT:key/ID)"
         )
     bucket = config.get("s3Bucket")
-    if bucket is not None and not (isinstance(bucket, str) and _BUCKET.match(bucket)):
-        raise ValueError(f"s3Bucket: {bucket!r} is not an S3 bucket name")
+    if bucket is not None:
+        check_bucket_name("s3Bucket", bucket)  # S3's naming rules, as for ssm-profile:buckets
     prefix = config.get("s3Prefix", "")
     if not isinstance(prefix, str) or "*" in prefix or "?" in prefix or prefix.startswith("/"):
         raise ValueError(
@@ -56,14 +54,14 @@ def _settings(config: Mapping[str, Any]) -> dict[str, Any]:
     if prefix and bucket is None:
         raise ValueError("s3Prefix needs s3Bucket")
     group = config.get("logGroup")
-    if group is not None and not (isinstance(group, str) and _LOG_GROUP.match(group)):
-        raise ValueError(f"logGroup: {group!r} is not a log group name")
+    if group is not None:
+        log_group("logGroup", group)
     return {
         "key": key,
         "bucket": bucket,
         "prefix": prefix,
         "group": group,
-        "encrypted": config.get("s3Encrypted", False) is True,
+        "encrypted": flag(config, "s3Encrypted"),
     }
 
 

@@ -60,6 +60,7 @@ def test_cloudwatch_logs_optionally_creates_log_groups():
         ({}, "logGroups must be a non-empty list"),
         ({"logGroups": ["/ssm/*"]}, "'/ssm/*' is not a log group name"),
         ({"logGroups": ["/ssm/x"], "logGroup": "y"}, "unknown setting(s) logGroup"),
+        ({"logGroups": ["/ssm/x"], "createLogGroups": "true"}, "createLogGroups must be true or"),
     ],
 )
 def test_cloudwatch_logs_rejects_bad_config(config, expected):
@@ -134,7 +135,9 @@ def test_session_manager_key_of_another_partition_is_rejected_by_the_host():
     [
         ({}, "configure at least one of kmsKeyArn, s3Bucket, logGroup"),
         ({"kmsKeyArn": "alias/ssm"}, "kmsKeyArn: 'alias/ssm' is not a KMS key ARN"),
-        ({"s3Bucket": "Bad_Bucket"}, "s3Bucket: 'Bad_Bucket' is not an S3 bucket name"),
+        ({"s3Bucket": "Bad_Bucket"}, 's3Bucket: "Bad_Bucket" is not a valid S3 bucket name'),
+        ({"s3Bucket": "xn--logs"}, "uses a prefix or suffix that S3 reserves"),
+        ({"s3Bucket": "logs-bucket", "s3Encrypted": "yes"}, "s3Encrypted must be true or false"),
         ({"s3Bucket": "logs-bucket", "s3Prefix": "a/*"}, "s3Prefix: 'a/*' must be a key prefix"),
         ({"logGroup": "/ssm/sessions", "bucket": "x"}, "unknown setting(s) bucket"),
     ],
