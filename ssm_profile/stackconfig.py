@@ -1,6 +1,7 @@
 """Read ``Pulumi.yaml`` and a stack file the way the Pulumi CLI does (no Pulumi import).
 
-The CLI merges the project's config defaults with the stack's values, checks the declared
+The CLI merges the project's config defaults with the stack's values, requires every key of
+the project's namespace that ``Pulumi.yaml`` declares without a default, checks the declared
 types, and hands the program strings: booleans as ``"true"``, numbers as text, arrays and
 objects as JSON. :func:`load_stack` reproduces that for the offline plan and the tests.
 """
@@ -95,6 +96,19 @@ def _qualify(project: str, key: str) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
+def _missing_error(stack: str, names: list[str], keys: list[str]) -> ConfigError:
+    """The CLI's "Stack 'dev' is missing configuration value 'x'", naming the full keys."""
+    quoted = [f"'{name}'" for name in names]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    one = len(names) == 1
+    return ConfigError(
+        ", ".join(keys),
+        f"Stack '{stack}' is missing configuration value{'' if one else 's'} {listed} "
+        f"(Pulumi.yaml declares {'it' if one else 'them'} without a default, so every stack "
+        f"must set {'it' if one else 'them'})",
+    )
+
+
 def load_stack(
     stack: str, stacks_dir: Path | None = None, project_dir: Path | None = None
 ) -> StackConfig:
@@ -115,19 +129,31 @@ def load_stack(
 
     config: dict[str, str] = {}
     types: dict[str, str] = {}
+    required: dict[str, str] = {}  # full key -> key as Pulumi.yaml spells it
     for key, spec in (project_file.get("config") or {}).items():
         full = _qualify(project, key)
-        if isinstance(spec, dict) and ("type" in spec or "default" in spec):
-            if "type" in spec:
-                types[full] = spec["type"]
-            if "default" in spec:
-                config[full] = to_wire(spec["default"])
-        elif isinstance(spec, dict) and "value" in spec:
-            config[full] = to_wire(spec["value"])
-        else:
-            config[full] = to_wire(spec)
+        in_project = full.startswith(f"{project}:")
+        if not isinstance(spec, dict):  # shorthand: a default here, a value elsewhere
+            spec = {"default" if in_project else "value": spec}
+        if "type" in spec:
+            types[full] = spec["type"]
+        # the CLI's rule: with neither `default` nor `value` (absent or null), a key of the
+        # project's namespace is required: every stack must set it
+        given = spec.get("default")
+        if given is None:
+            given = spec.get("value")
+        if given is not None:
+            config[full] = to_wire(given)
+        elif in_project:
+            required[full] = key
 
-    for key, value in (_read_yaml(stack_path).get("config") or {}).items():
+    stack_values = _read_yaml(stack_path).get("config") or {}
+    given_keys = {_qualify(project, k) for k in stack_values}
+    missing = sorted((name, full) for full, name in required.items() if full not in given_keys)
+    if missing:
+        raise _missing_error(stack, [name for name, _ in missing], [full for _, full in missing])
+
+    for key, value in stack_values.items():
         full = _qualify(project, key)
         if isinstance(value, dict) and set(value) == {"secure"}:
             raise ConfigError(full, "secret values cannot be decrypted offline")
