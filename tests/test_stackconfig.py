@@ -109,3 +109,182 @@ def test_shorthand_defaults_and_other_namespaces_are_not_required(tmp_path):
     assert config["ssm-profile:mode"] == "hybrid"
     assert config["ssm-profile:path"] == "/a/"
     assert config["aws:region"] == "eu-west-1"  # the stack's value wins
+
+
+# --- malformed files: one error line naming the file or key, never a traceback --------------
+
+
+def stack_text(folder: Path, text: str) -> Path:
+    """The project's own Pulumi.yaml and a stack file ``Pulumi.dev.yaml`` with ``text``."""
+    (folder / "Pulumi.yaml").write_text((REPO / "Pulumi.yaml").read_text())
+    (folder / "stacks").mkdir()
+    path = folder / "stacks" / "Pulumi.dev.yaml"
+    path.write_text(text)
+    return path
+
+
+def assert_one_error_line(folder, monkeypatch, capsys, *fragments: str) -> str:
+    status, out, err = run_cli(folder, monkeypatch, capsys)
+    assert (status, out) == (2, "")
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("config: [1, 2]\n", "a list"), ('config: "hello"\n', "a string"), ("config: 3\n", "an int")],
+    ids=["list", "string", "number"],
+)
+def test_stack_config_that_is_not_a_mapping(tmp_path, monkeypatch, capsys, text, kind):
+    path = stack_text(tmp_path, text)
+    assert_one_error_line(
+        tmp_path, monkeypatch, capsys, f"error: {path}: `config` must be a mapping", f"got {kind}"
+    )
+
+
+@pytest.mark.parametrize("key", ["1", "true", "null"], ids=["int", "bool", "null"])
+def test_stack_config_key_that_is_not_a_string(tmp_path, monkeypatch, capsys, key):
+    path = stack_text(tmp_path, f"config:\n  aws:region: eu-west-1\n  {key}: 2\n")
+    assert_one_error_line(
+        tmp_path, monkeypatch, capsys, f"error: {path}: config key {key} is not a string"
+    )
+
+
+# value (as YAML) -> (the key path the error names, what it says)
+BAD_VALUES = {
+    "set": ("ssm-profile:regions: !!set {eu-west-1, us-east-1}", "ssm-profile:regions", "!!set"),
+    "binary": ("ssm-profile:roleName: !!binary aGVsbG8=", "ssm-profile:roleName", "!!binary"),
+    "timestamp": (
+        "ssm-profile:description: !!timestamp 2030-01-01",
+        "ssm-profile:description",
+        "!!timestamp",
+    ),
+    "infinite": (
+        "ssm-profile:tags: {team: .inf}",
+        "ssm-profile:tags.team",
+        "not a finite number",
+    ),
+    "binary-in-tags": (
+        "ssm-profile:tags: {team: !!binary aGVsbG8=}",
+        "ssm-profile:tags.team",
+        "!!binary",
+    ),
+    "set-in-list": (
+        "ssm-profile:buckets: [logs, !!set {a}]",
+        "ssm-profile:buckets[1]",
+        "!!set",
+    ),
+    "nested-key-not-a-string": (
+        "ssm-profile:tags: {4711: cost-center}",
+        "ssm-profile:tags",
+        "key 4711 is not a string",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VALUES))
+def test_a_stack_value_no_config_can_hold_names_its_key(tmp_path, monkeypatch, capsys, case):
+    line, key, fragment = BAD_VALUES[case]
+    path = stack_text(tmp_path, f"config:\n  aws:region: eu-west-1\n  {line}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_stack("dev", None, tmp_path)
+    assert caught.value.key == key
+    assert fragment in str(caught.value) and str(path) in str(caught.value)
+    assert_one_error_line(tmp_path, monkeypatch, capsys, f"error: {key}: ", fragment)
+
+
+# a `secure:` value at any depth -> the key path named
+SECRETS = {
+    "top": ("ssm-profile:description: {secure: AAABAx}", "ssm-profile:description"),
+    "in-tags": ("ssm-profile:tags: {team: {secure: AAABAx}}", "ssm-profile:tags.team"),
+    "in-plugin-config": (
+        "ssm-profile:pluginConfig: {session_manager: {kmsKeyArn: {secure: AAABAx}}}",
+        "ssm-profile:pluginConfig.session_manager.kmsKeyArn",
+    ),
+    "in-list": ("ssm-profile:buckets: [logs, {secure: AAABAx}]", "ssm-profile:buckets[1]"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SECRETS))
+def test_a_secret_at_any_depth_cannot_be_decrypted_offline(tmp_path, monkeypatch, capsys, case):
+    line, key = SECRETS[case]
+    stack_text(tmp_path, f"config:\n  aws:region: eu-west-1\n  {line}\n")
+    err = assert_one_error_line(tmp_path, monkeypatch, capsys)
+    assert err == f"error: {key}: secret values cannot be decrypted offline\n"
+
+
+# --- a malformed Pulumi.yaml ------------------------------------------------------------------
+
+
+def project_text(folder: Path, config_text: str, stack_config_dir: bool = True) -> Path:
+    """Pulumi.yaml with the given ``config:`` section text, and a good stack ``dev``."""
+    path = folder / "Pulumi.yaml"
+    head = "name: ssm-profile\nruntime: python\n"
+    path.write_text(head + ("stackConfigDir: stacks\n" if stack_config_dir else "") + config_text)
+    (folder / "stacks").mkdir()
+    (folder / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    return path
+
+
+def test_project_config_that_is_a_list(tmp_path, monkeypatch, capsys):
+    path = project_text(tmp_path, "config: [1, 2]\n")
+    assert_one_error_line(
+        tmp_path, monkeypatch, capsys, f"error: {path}: `config` must be a mapping", "got a list"
+    )
+
+
+def test_project_config_string_beside_stack_config_dir(tmp_path, monkeypatch, capsys):
+    """A string `config` is the old spelling of stackConfigDir; the CLI refuses both."""
+    path = project_text(tmp_path, "config: hello\n")
+    assert_one_error_line(
+        tmp_path,
+        monkeypatch,
+        capsys,
+        f"error: {path}: should not use both config and stackConfigDir to define the stack "
+        "directory; use only stackConfigDir",
+    )
+
+
+def test_project_config_string_alone_is_the_stack_config_dir(tmp_path):
+    project_text(tmp_path, "config: stacks\n", stack_config_dir=False)
+    assert load_stack("dev", None, tmp_path).stacks_dir == tmp_path / "stacks"
+
+
+def test_project_stack_config_dir_that_is_not_a_string(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "Pulumi.yaml"
+    path.write_text("name: ssm-profile\nruntime: python\nstackConfigDir: [stacks]\n")
+    assert_one_error_line(
+        tmp_path, monkeypatch, capsys, f"error: {path}: `stackConfigDir` must be a string"
+    )
+
+
+def test_project_config_key_that_is_not_a_string(tmp_path, monkeypatch, capsys):
+    path = project_text(tmp_path, "config:\n  1: 2\n")
+    assert_one_error_line(
+        tmp_path, monkeypatch, capsys, f"error: {path}: config key 1 is not a string"
+    )
+
+
+@pytest.mark.parametrize(
+    ("config_text", "key", "fragment"),
+    [
+        ("config:\n  tags: !!set {a, b}\n", "ssm-profile:tags", "!!set"),
+        (
+            "config:\n  mode:\n    type: string\n    default: !!binary aGVsbG8=\n",
+            "ssm-profile:mode",
+            "!!binary",
+        ),
+        ("config:\n  mode:\n    type: [string]\n", "ssm-profile:mode", "`type` must be one of"),
+        ("config:\n  mode:\n    1: string\n", "ssm-profile:mode", "key 1 is not a string"),
+    ],
+    ids=["set-shorthand", "binary-default", "type-not-a-name", "spec-key-not-a-string"],
+)
+def test_a_project_config_entry_no_config_can_hold(
+    tmp_path, monkeypatch, capsys, config_text, key, fragment
+):
+    path = project_text(tmp_path, config_text)
+    err = assert_one_error_line(tmp_path, monkeypatch, capsys, f"error: {key}: ", fragment)
+    assert str(path) in err
