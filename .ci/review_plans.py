@@ -20,6 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Run by path (`head/.venv/bin/python head/.ci/review_plans.py ...`), Python puts .ci/ first
+# on sys.path, and the project is not installed in the virtualenv: import it from the
+# checkout this script belongs to.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from ssm_profile import diff, report
 from ssm_profile.stackconfig import default_stacks_dir, list_stacks
 

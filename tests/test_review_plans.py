@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -55,6 +57,16 @@ def checkout(folder: Path) -> Path:
             shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.is_file():
             shutil.copy(source, folder / name)
+    return folder
+
+
+def ci_checkout(folder: Path) -> Path:
+    """A checkout as the workflow has it after ``make install``: the project with its .ci
+    folder and a .venv (this repository's, linked: a virtualenv's python finds its packages
+    through the path it is started by)."""
+    checkout(folder)
+    shutil.copytree(REPO / ".ci", folder / ".ci", ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / ".venv").symlink_to(REPO / ".venv", target_is_directory=True)
     return folder
 
 
@@ -127,3 +139,45 @@ def test_a_diff_too_long_for_a_comment_keeps_summary_and_warnings(plan_stack):
     assert "```diff" in full and "```diff" not in short
     assert short.split("\n\n")[:-1] == full.split("\n\n")[: len(short.split("\n\n")) - 1]
     assert "too long to show here" in short and "> [!CAUTION]" in short
+
+
+def test_the_workflow_step_runs_the_script_from_the_workspace(tmp_path):
+    """The step of plan-diff.yml, run as it is written: from the workspace holding the `base`
+    and `head` checkouts, the script started by path with head's virtualenv python, where the
+    project is not installed (so the script must find it itself)."""
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "plan-diff.yml").read_text())
+    (step,) = [s for s in workflow["jobs"]["plan-diff"]["steps"] if s.get("id") == "review"]
+    ci_checkout(tmp_path / "base")
+    head = ci_checkout(tmp_path / "head")
+    edit_stack(head, "staging", regions=["us-east-1", "us-west-2"], vpcEndpoints=True)
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ModuleNotFoundError" not in done.stderr
+    assert (tmp_path / "output").read_text() == "status=0\n"
+    comments = runner_temp / "review" / "comments"
+    index = json.loads((comments / "index.json").read_text())
+    assert [(e["stack"], e["changed"], e["failed"]) for e in index] == [
+        ("dev", False, False),
+        ("prod", False, False),
+        ("staging", True, False),
+    ]
+    for entry in index:
+        assert (comments / entry["file"]).read_text().startswith(entry["marker"] + "\n")
+    assert "SSMAgentBucketsUsWest2" in (comments / "staging.md").read_text()
+    assert (tmp_path / "summary.md").read_text().count("<!-- ssm-profile:plan-diff") == 3

@@ -658,9 +658,26 @@ ERROR_CASES = [
         "must be of type integer",
     ),
     case(
-        "declared-array", {"regions": "us-east-2"}, "ssm-profile:regions", "must be of type array"
+        "declared-array",
+        {"managedPolicies": "AmazonSSMPatchAssociation"},
+        "ssm-profile:managedPolicies",
+        "must be of type array",
     ),
-    case("declared-string", {"roleName": ["a"]}, "ssm-profile:roleName", "must be of type string"),
+    case("declared-string", {"path": ["a"]}, "ssm-profile:path", "must be of type string"),
+    # keys Pulumi.yaml does not declare (their default is computed) are typed by the program
+    case("undeclared-array", {"regions": "us-east-2"}, "ssm-profile:regions", "expected an array"),
+    case(
+        "undeclared-boolean",
+        {"createInstanceProfile": "yes"},
+        "ssm-profile:createInstanceProfile",
+        'expected true or false, got "yes"',
+    ),
+    case(
+        "undeclared-string",
+        {"roleName": ["a"]},
+        "ssm-profile:roleName",
+        "may contain only letters, digits",
+    ),
     case(
         "secret-offline",
         {"description": {"secure": "AAABAx"}},
@@ -862,11 +879,16 @@ def test_every_key_is_in_the_readme_configuration_reference():
     assert sorted(documented) == sorted(KNOWN_KEYS)
 
 
-def test_pulumi_yaml_types_every_key_pulumi_can_type():
+def test_pulumi_yaml_types_every_key_with_a_fixed_default():
+    """Pulumi.yaml declares (typed) exactly the keys whose default does not depend on the
+    stack: a declared key without a default would be required by the Pulumi CLI."""
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text(encoding="utf-8"))
     objects = {"tags", "buckets", "pluginConfig", "activation"}  # checked by the program
-    assert set(project["config"]) == set(KNOWN_KEYS) - objects
-    assert all("type" in spec for spec in project["config"].values())
+    computed = {"roleName", "instanceProfileName", "description", "regions"}
+    computed |= {"createInstanceProfile"}  # true in ec2 mode, false in the others
+    optional = {"permissionsBoundary", "existingRoleName"}  # no default at all
+    assert set(project["config"]) == set(KNOWN_KEYS) - objects - computed - optional
+    assert all("type" in spec and "default" in spec for spec in project["config"].values())
 
 
 def test_stack_files_in_the_repo_use_only_known_keys():

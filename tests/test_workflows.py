@@ -222,3 +222,20 @@ def test_the_comment_script_updates_its_own_comment_and_creates_only_for_changes
         ["update", 2, f"{prod}\nnew diff"],
         ["create", 7, f"{mark('staging')}\na diff"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "job_name"), [("pulumi-preview.yml", "preview"), ("pulumi-up.yml", "up")]
+)
+def test_the_pulumi_action_runs_the_policy_pack_in_its_virtualenv(name, job_name):
+    """The CrossGuard pack in policy/ guards every real preview and deployment; its
+    virtualenv (the one policy/PulumiPolicy.yaml names) is created before the action runs."""
+    job = load(name)["jobs"][job_name]
+    action = uses(job, "pulumi/actions")
+    assert action["with"]["policyPacks"] == "policy"
+    pack = yaml.safe_load((REPO / "policy" / "PulumiPolicy.yaml").read_text())
+    assert pack["runtime"]["name"] == "python"
+    venv = f"policy/{pack['runtime']['options']['virtualenv']}"
+    before = "\n".join(s.get("run", "") for s in steps(job)[: steps(job).index(action)])
+    assert f"python -m venv {venv}" in before
+    assert f"{venv}/bin/pip install -r policy/requirements.txt" in before
