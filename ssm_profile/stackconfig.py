@@ -42,6 +42,24 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,),
     "object": (dict,),
 }
+# Go's strconv.ParseBool: the CLI checks a scalar stack value's text with it (and Atoi).
+_GO_BOOLS = {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+_GO_INT = re.compile(r"^[+-]?[0-9]+$")
+
+
+def _fits(declared: str, value: Any) -> bool:
+    """Whether the CLI accepts ``value`` for a key of the declared type. Scalars reach it as
+    text, so ``"true"`` passes for a boolean and ``"20"`` for an integer, as in the CLI."""
+    if declared in ("array", "object"):
+        return isinstance(value, _TYPES[declared])
+    if isinstance(value, (list, dict)):
+        return False
+    text = to_wire(value)
+    if declared == "boolean":
+        return text in _GO_BOOLS
+    if declared == "integer":
+        return bool(_GO_INT.match(text))
+    return True
 
 
 @dataclass(frozen=True)
@@ -252,10 +270,7 @@ def load_stack(
         full = _qualify(project, key)
         _check_value(value, full, stack_path)
         declared = types.get(full)
-        if declared in _TYPES and (
-            not isinstance(value, _TYPES[declared])
-            or (declared == "integer" and isinstance(value, bool))
-        ):
+        if declared in _TYPES and not _fits(declared, value):
             raise ConfigError(
                 full, f"must be of type {declared} (Pulumi.yaml), got {to_wire(value)!r}"
             )

@@ -288,3 +288,39 @@ def test_a_project_config_entry_no_config_can_hold(
     path = project_text(tmp_path, config_text)
     err = assert_one_error_line(tmp_path, monkeypatch, capsys, f"error: {key}: ", fragment)
     assert str(path) in err
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "wire"),
+    [
+        ("vpcEndpoints", "true", "true"),
+        ("vpcEndpoints", "False", "False"),
+        ("maxManagedPolicies", "20", "20"),
+        ("path", 42, "42"),
+    ],
+)
+def test_a_quoted_scalar_passes_a_declared_type_as_in_the_cli(tmp_path, key, value, wire):
+    """The CLI checks a scalar's text (Go's ParseBool/Atoi), so quoted values pass it and
+    reach the program as text; the program then validates them like any other value."""
+    (tmp_path / "Pulumi.q.yaml").write_text(
+        yaml.safe_dump({"config": {"aws:region": "us-east-1", f"ssm-profile:{key}": value}})
+    )
+    assert load_stack("q", tmp_path, REPO).config[f"ssm-profile:{key}"] == wire
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "declared"),
+    [
+        ("vpcEndpoints", "yes", "boolean"),
+        ("maxManagedPolicies", 10.5, "integer"),
+        ("maxManagedPolicies", True, "integer"),
+        ("managedPolicies", "AmazonSSMPatchAssociation", "array"),
+        ("path", ["a"], "string"),
+    ],
+)
+def test_a_value_the_cli_would_refuse_for_its_declared_type(tmp_path, key, value, declared):
+    (tmp_path / "Pulumi.q.yaml").write_text(
+        yaml.safe_dump({"config": {"aws:region": "us-east-1", f"ssm-profile:{key}": value}})
+    )
+    with pytest.raises(ConfigError, match=f"must be of type {declared} \\(Pulumi.yaml\\)"):
+        load_stack("q", tmp_path, REPO)
