@@ -167,11 +167,12 @@ def expand_action(action: str) -> tuple[Action, ...]:
         services = [service.lower()] if service.lower() in index else []
     if "*" in name or "?" in name:
         wanted = _pattern(name)
-        return tuple(
-            Action(s, *row) for s in services for row in index[s] if wanted.fullmatch(row[0])
-        )
-    lowered = name.lower()
-    return tuple(Action(s, *row) for s in services for row in index[s] if row[0].lower() == lowered)
+        rows = [(s, row) for s in services for row in index[s] if wanted.fullmatch(row[0])]
+    else:
+        lowered = name.lower()
+        rows = [(s, row) for s in services for row in index[s] if row[0].lower() == lowered]
+    # parliament lists some services twice (two API versions): identical rows count once
+    return tuple(dict.fromkeys(Action(s, *row) for s, row in rows))
 
 
 # --- one plugin statement -----------------------------------------------------------------
@@ -200,17 +201,29 @@ def _unknown(action: str) -> str:
     return f"action {action} is unknown: not in parliament's IAM database{hint}"
 
 
+def _unique_names(actions: Iterable[Action]) -> list[str]:
+    """``service:Action`` names, each once (parliament may list an action in two rows that
+    differ in access level or resource types)."""
+    names: dict[str, str] = {}
+    for action in actions:
+        names.setdefault(str(action).lower(), str(action))
+    return list(names.values())
+
+
 def _broad(pattern: str, offending: list[Action], where: str) -> str:
-    if len(offending) == 1 and str(offending[0]).lower() == pattern.lower():
+    unique = _unique_names(offending)
+    if len(unique) == 1 and unique[0].lower() == pattern.lower():
         return (
-            f"action {offending[0]} supports resource-level permissions; grant it on "
+            f"action {unique[0]} supports resource-level permissions; grant it on "
             f"specific ARNs, not {where}"
         )
-    names = ", ".join(str(a) for a in offending[:3])
-    more = f" and {len(offending) - 3} more" if len(offending) > 3 else ""
+    names = ", ".join(unique[:3])
+    more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
+    which = "which supports" if len(unique) == 1 else "which support"
+    them = "it" if len(unique) == 1 else "them"
     return (
-        f"action {pattern} matches {names}{more}, which support resource-level "
-        f"permissions; grant them on specific ARNs, not {where}"
+        f"action {pattern} matches {names}{more}, {which} resource-level "
+        f"permissions; grant {them} on specific ARNs, not {where}"
     )
 
 

@@ -138,3 +138,20 @@ def test_cached_index_equals_parliaments_database():
     assert lint.action_index() == lint.build_index(parliament.iam_definition)
     kms = {row[0]: row for row in lint.action_index()["kms"]}
     assert kms["Decrypt"] == ("Decrypt", "Write", True)
+
+
+def test_actions_parliament_lists_twice_are_named_once():
+    # parliament has two "iam" services (two rows per action): one name, one action
+    assert len(lint.expand_action("iam:CreateAccessKey")) == 1
+    assert lint.statement_problems(statement("iam:CreateAccessKey")) == [
+        "action iam:CreateAccessKey supports resource-level permissions; grant it on specific "
+        'ARNs, not "*"'
+    ]
+    assert lint.statement_problems(statement("iam:CreateAccessKe?")) == [
+        "action iam:CreateAccessKe? matches iam:CreateAccessKey, which supports resource-level "
+        'permissions; grant it on specific ARNs, not "*"'
+    ]
+    # ses lists CreateConfigurationSet in two rows that differ (API v1 and v2)
+    (problem,) = lint.statement_problems(statement("ses:CreateConfigurationSet*"))
+    names = problem.split(" matches ")[1].split(", which")[0].split(", ")
+    assert len(names) == len(set(names)) == 2, problem
