@@ -37,8 +37,9 @@ def ssm_profile_statements(context: PluginContext) -> Sequence[Mapping[str, Any]
     ``Sid`` (required, alphanumeric, unique across the stack), ``Effect`` (``Allow`` or
     ``Deny``), ``Action`` or ``NotAction`` (``service:Action``; never ``"*"``), ``Resource``
     or ``NotResource`` (ARNs in the stack's partition), and optionally ``Condition``; or
-    ``None``/``[]`` to add nothing. Statements are validated, then sorted by ``Sid`` after the
-    built-in ones and packed into the custom managed policy.
+    ``None``/``[]`` to add nothing. Statements are validated, ``Allow`` ones against the
+    least-privilege gate (:func:`ssm_profile.lint.statement_problems`), then sorted by ``Sid``
+    after the built-in ones and packed into the custom managed policy.
 
     :param context: the stack's facts and this plugin's ``pluginConfig`` entry.
     """

@@ -41,6 +41,12 @@ def as_strings(value: Any, key: str) -> tuple[str, ...]:
 def _check_action(action: str) -> None:
     if action == "*":
         raise StatementError('the action "*" grants every AWS action; name service:Action')
+    service = action.partition(":")[0]
+    if "*" in service or "?" in service:
+        raise StatementError(
+            f"{json.dumps(action)} has a wildcard in its service prefix; name the service "
+            "and its actions (service:Action)"
+        )
     if not _ACTION.match(action):
         raise StatementError(f"{json.dumps(action)} is not an action of the form service:Action")
 

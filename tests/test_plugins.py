@@ -64,7 +64,9 @@ def error_of(plan_stack, config, region="us-east-2") -> str:
 # --- a working plugin -----------------------------------------------------------------------
 
 
-def test_read_only_actions_may_use_a_wildcard_resource(plan_stack, plugin_dir):
+def test_actions_without_resource_level_permissions_may_use_a_wildcard_resource(
+    plan_stack, plugin_dir
+):
     name = statements_plugin(
         plugin_dir,
         "acme_list",
@@ -375,6 +377,119 @@ def test_malformed_statements_name_plugin_hook_and_statement(
     message = error_of(plan_stack, {"plugins": [name]})
     assert message.startswith('plugin "acme_bad" (ssm_profile_statements)')
     assert expected in message
+
+
+GATE = 'plugin "acme_gate" (ssm_profile_statements) statement AcmeParameters: '
+STAR_ADVICE = "supports resource-level permissions; grant it on specific ARNs, not"
+MANAGES = (
+    "manages permissions; an instance role must not change policies, grants or ACLs or pass "
+    "roles: remove it"
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        pytest.param(
+            "iam:*",
+            "arn:aws:iam::123456789012:role/x",
+            "action iam:* grants every iam action; name the actions explicitly",
+            id="service-wide",
+        ),
+        pytest.param(
+            "*:Get*",
+            "arn:aws:s3:::acme/*",
+            '"*:Get*" has a wildcard in its service prefix; name the service and its actions '
+            "(service:Action)",
+            id="every-service",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "*",
+            f'action s3:GetObject {STAR_ADVICE} "*"',
+            id="read-on-star",
+        ),
+        pytest.param(
+            "secretsmanager:GetSecretValue",
+            "*",
+            f'action secretsmanager:GetSecretValue {STAR_ADVICE} "*"',
+            id="secret-on-star",
+        ),
+        pytest.param(
+            "ssm:GetParameter",
+            "arn:aws:iam::*:*",
+            f'action ssm:GetParameter {STAR_ADVICE} arn:aws:iam::*:* (as broad as "*")',
+            id="star-in-disguise",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "arn:aws:s3:::aws-ssm-*/*",
+            "resource arn:aws:s3:::aws-ssm-*/* has a wildcard in its bucket name; the guide "
+            "forbids wildcards in bucket names and Regions: list each bucket",
+            id="wildcard-bucket",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "arn:aws:s3:::*",
+            "resource arn:aws:s3:::* has a wildcard in its bucket name; the guide forbids "
+            "wildcards in bucket names and Regions: list each bucket; "
+            f'action s3:GetObject {STAR_ADVICE} arn:aws:s3:::* (as broad as "*")',
+            id="every-bucket",
+        ),
+        pytest.param(
+            "iam:PassRole",
+            "arn:aws:iam::123456789012:role/x",
+            f"action iam:PassRole {MANAGES}",
+            id="pass-role",
+        ),
+        pytest.param(
+            "iam:PutRolePolicy",
+            "arn:aws:iam::123456789012:role/x",
+            f"action iam:PutRolePolicy {MANAGES}",
+            id="put-role-policy",
+        ),
+        pytest.param(
+            "s3:PutBucketPolicy",
+            "arn:aws:s3:::acme",
+            f"action s3:PutBucketPolicy {MANAGES}",
+            id="put-bucket-policy",
+        ),
+        pytest.param(
+            "kms:CreateGrant",
+            "arn:aws:kms:us-east-2:123456789012:key/k",
+            f"action kms:CreateGrant {MANAGES}",
+            id="create-grant",
+        ),
+        pytest.param(
+            "s3:PutObjectAcl",
+            "arn:aws:s3:::acme/*",
+            f"action s3:PutObjectAcl {MANAGES}",
+            id="put-object-acl",
+        ),
+    ],
+)
+def test_the_least_privilege_gate_refuses_broad_allow_statements(
+    plan_stack, plugin_dir, action, resource, expected
+):
+    name = statements_plugin(
+        plugin_dir, "acme_gate", json.dumps([{**STATEMENT, "Action": action, "Resource": resource}])
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == GATE + expected
+
+
+def test_the_gate_lets_broad_deny_statements_through(plan_stack, plugin_dir):
+    deny = [
+        {**STATEMENT, "Sid": f"Deny{i}", "Effect": "Deny", "Action": a, "Resource": r}
+        for i, (a, r) in enumerate(
+            [("iam:*", "*"), ("s3:GetObject", "arn:aws:s3:::aws-ssm-*/*"), ("iam:PassRole", "*")]
+        )
+    ]
+    name = statements_plugin(plugin_dir, "acme_deny", json.dumps(deny))
+    assert [s["Sid"] for s in statements(plan_stack({"plugins": [name]}))] == [
+        "Deny0",
+        "Deny1",
+        "Deny2",
+    ]
 
 
 def test_a_plugin_that_raises_is_named(plan_stack, plugin_dir):
