@@ -6,6 +6,9 @@
   action must exist, and an ``Allow`` statement must be least-privilege (no service-wide
   actions, no permissions management, no wildcard bucket names, ``"*"`` only for actions
   without resource-level permissions).
+- :func:`managed_policy_problem`: the gate for AWS managed policies a stack attaches through
+  ``ssm-profile:managedPolicies`` or a plugin: administrator, power-user and ``*FullAccess``
+  policies are refused (a rule on the policy name, no database).
 
 parliament is imported lazily: its database is a 10 MB JSON file, so a stack without plugin
 statements never loads it. :func:`statement_problems` reads a compact index of that database
@@ -352,6 +355,38 @@ def statement_problems(statement: Mapping[str, Any]) -> list[str]:
         if where and offending:
             problems.append(_broad(pattern, offending, where))
     return problems
+
+
+# --- AWS managed policies ---------------------------------------------------------------------
+
+_AWS_MANAGED_POLICY = re.compile(r"^arn:[a-z-]+:iam::aws:policy/(?:.*/)?([^/]+)$")
+
+
+def managed_policy_problem(arn: str) -> str | None:
+    """Why an AWS managed policy is too broad for an instance profile, or ``None``.
+
+    A small, explicit rule on the policy name: ``AdministratorAccess`` (and its
+    ``AdministratorAccess-*`` variants), ``PowerUserAccess``, and any policy whose name
+    contains ``FullAccess`` (``IAMFullAccess``, ``AmazonS3FullAccess``,
+    ``AmazonSSMFullAccess``, ...). Customer managed policies (an account id instead of
+    ``aws``) are the account's own and are not judged.
+    """
+    match = _AWS_MANAGED_POLICY.match(arn)
+    if not match:
+        return None
+    name = match.group(1)
+    if name == "AdministratorAccess" or name.startswith("AdministratorAccess-"):
+        grants = "administrator access"
+    elif name == "PowerUserAccess":
+        grants = "every action outside IAM and Organizations"
+    elif "FullAccess" in name:
+        grants = "full access to a whole service"
+    else:
+        return None
+    return (
+        f"{arn} grants {grants}; an instance profile must stay least-privilege: attach a "
+        "narrower AWS managed policy or grant the actions the instances need in statements"
+    )
 
 
 # --- whole documents ------------------------------------------------------------------------

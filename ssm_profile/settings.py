@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
+from .lint import managed_policy_problem
 from .partitions import ALL_REGIONS, Partition, partition_of
 
 NAMESPACE = "ssm-profile"
@@ -332,13 +333,22 @@ def _parse_path(key: str, path: str) -> str:
 
 
 def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
-    """A managed policy name or ARN -> an ARN in the stack's partition."""
+    """A managed policy to attach, by name or ARN -> its ARN in the stack's partition.
+
+    Over-broad AWS managed policies (:func:`~ssm_profile.lint.managed_policy_problem`) are
+    refused.
+    """
     if not isinstance(value, str):
         raise ConfigError(key, f"expected a policy name or ARN, got {json.dumps(value)}")
     if value.startswith("arn:"):
-        return check_policy_arn(key, value, partition)
-    _check_name(key, value, 128, _POLICY_NAME)
-    return partition.managed_policy_arn(value)
+        arn = check_policy_arn(key, value, partition)
+    else:
+        _check_name(key, value, 128, _POLICY_NAME)
+        arn = partition.managed_policy_arn(value)
+    problem = managed_policy_problem(arn)
+    if problem:
+        raise ConfigError(key, problem)
+    return arn
 
 
 def check_policy_arn(key: str, arn: str, partition: Partition) -> str:

@@ -621,6 +621,42 @@ def test_managed_policy_of_another_partition(plan_stack, plugin_dir):
     assert "is in partition aws-us-gov; this stack is in aws" in message
 
 
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            "AdministratorAccess",
+            "arn:aws:iam::aws:policy/AdministratorAccess grants administrator access",
+        ),
+        (
+            "IAMFullAccess",
+            "arn:aws:iam::aws:policy/IAMFullAccess grants full access to a whole service",
+        ),
+        (
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "arn:aws:iam::aws:policy/PowerUserAccess grants every action outside IAM and "
+            "Organizations",
+        ),
+    ],
+)
+def test_over_broad_managed_policy_from_a_plugin_is_refused(
+    plan_stack, plugin_dir, policy, expected
+):
+    name = plugin_dir(
+        "acme_admin",
+        f"""
+        @hookimpl
+        def ssm_profile_managed_policies(context):
+            return ["AmazonSSMPatchAssociation", {policy!r}]
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_admin" (ssm_profile_managed_policies): policy [1]: {expected}; an '
+        "instance profile must stay least-privilege: attach a narrower AWS managed policy or "
+        "grant the actions the instances need in statements"
+    )
+
+
 def test_check_vetoes_from_all_plugins_are_reported_together(plan_stack, plugin_dir):
     one_ = plugin_dir(
         "acme_veto_a",
