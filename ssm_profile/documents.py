@@ -103,7 +103,7 @@ class Statement:
 
 def json_size(data: Any) -> int:
     """Characters IAM counts for a JSON value: its compact form without whitespace."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return sum(1 for c in text if not c.isspace())
 
 
@@ -113,8 +113,11 @@ def document(statements: Iterable[Statement]) -> dict[str, Any]:
 
 
 def render(doc: Mapping[str, Any]) -> str:
-    """The one JSON serialisation used for every document: 2-space indent, stable order."""
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    """The one JSON serialisation used for every document: 2-space indent, stable order.
+
+    ``NaN`` and infinities raise ``ValueError``: they are not JSON and IAM would reject them.
+    """
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def document_size(statements: Sequence[Statement]) -> int:

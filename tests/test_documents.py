@@ -83,6 +83,15 @@ def test_size_counts_no_whitespace():
     assert document_size([s]) == len('{"Version":"2012-10-17","Statement":[' + compact + "]}")
 
 
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinity_can_never_be_rendered_or_measured(number):
+    s = Statement("A", actions=("s3:GetObject",), condition={"NumericEquals": {"k": number}})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        render(document([s]))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        s.size  # noqa: B018
+
+
 def test_render_is_the_same_bytes_every_time_and_keeps_statement_order():
     a = Statement("B", actions=("s3:GetObject",), resources=("r",))
     b = Statement("A", actions=("s3:GetObject",), resources=("r",))

@@ -492,6 +492,115 @@ def test_the_gate_lets_broad_deny_statements_through(plan_stack, plugin_dir):
     ]
 
 
+BAD = 'plugin "acme_bad" (ssm_profile_statements) statement AcmeParameters: '
+OPERATORS_HINT = (
+    "is not an IAM condition operator (StringEquals, ArnLike, Bool, Null, ...; optionally with "
+    "a ForAnyValue: or ForAllValues: prefix and an IfExists suffix)"
+)
+INCOMPLETE_ARN = (
+    "is not a complete ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, with a service and "
+    "a resource (build ARNs with context.arn())"
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        pytest.param(
+            '{"Bogus": {"a": "b"}}', f'Condition operator "Bogus" {OPERATORS_HINT}', id="bogus"
+        ),
+        pytest.param(
+            '{"StringEqual": {"a": "b"}}',
+            f'Condition operator "StringEqual" {OPERATORS_HINT}; did you mean StringEquals?',
+            id="misspelt",
+        ),
+        pytest.param(
+            '{"ForSomeValues:StringEquals": {"a": "b"}}',
+            'Condition operator "ForSomeValues:StringEquals" has an unknown prefix '
+            '"ForSomeValues:"; IAM\'s set operators are ForAnyValue: and ForAllValues:',
+            id="bad-set-prefix",
+        ),
+        pytest.param(
+            '{"NullIfExists": {"a": "true"}}',
+            'Condition operator "NullIfExists": Null takes no IfExists suffix',
+            id="null-if-exists",
+        ),
+        pytest.param(
+            '{"StringEquals": {"a": []}}',
+            "Condition StringEquals.a has an empty list of values; give at least one value",
+            id="empty-values",
+        ),
+        pytest.param(
+            '{"NumericLessThan": {"a": float("nan")}}',
+            "Condition NumericLessThan.a: NaN is not a finite number",
+            id="nan",
+        ),
+        pytest.param(
+            '{"NumericLessThan": {"a": [1, float("inf")]}}',
+            "Condition NumericLessThan.a: Infinity is not a finite number",
+            id="infinity",
+        ),
+        pytest.param(
+            '{"StringEquals": {"": "b"}}',
+            'Condition StringEquals has a key ""; condition keys are non-empty strings',
+            id="empty-key",
+        ),
+        pytest.param(
+            '{"StringEquals": {"a": [["b"]]}}',
+            "Condition StringEquals.a must be a string, number, boolean or a non-empty list of "
+            'them, got ["b"]',
+            id="nested-list",
+        ),
+    ],
+)
+def test_bad_conditions_are_refused(plan_stack, plugin_dir, condition, expected):
+    name = plugin_dir(
+        "acme_bad",
+        f"""
+        @hookimpl
+        def ssm_profile_statements(context):
+            return [{{**{STATEMENT!r}, "Condition": {condition}}}]
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == BAD + expected
+
+
+def test_iam_condition_operators_with_set_prefixes_and_if_exists_are_accepted(
+    plan_stack, plugin_dir
+):
+    condition = {
+        "ForAllValues:StringEqualsIfExists": {"aws:TagKeys": ["team"]},
+        "ForAnyValue:StringLike": {"aws:PrincipalTag/team": ["a*", "b*"]},
+        "NumericLessThanEquals": {"ssm:x": 3},
+        "BoolIfExists": {"aws:SecureTransport": True},
+        "Null": {"aws:ResourceTag/team": "false"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ssm:us-east-2:123456789012:*"},
+    }
+    name = statements_plugin(plugin_dir, "acme_cond", repr([{**STATEMENT, "Condition": condition}]))
+    (statement,) = statements(plan_stack({"plugins": [name]}))
+    assert statement["Condition"] == condition
+
+
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:s3:", "arn:aws:s3:::", "arn:aws::::acme", "arn::s3:::acme"]
+)
+def test_incomplete_arns_are_refused(plan_stack, plugin_dir, resource):
+    name = statements_plugin(
+        plugin_dir, "acme_bad", json.dumps([{**STATEMENT, "Resource": resource}])
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == BAD + f'"{resource}" {INCOMPLETE_ARN}'
+
+
+def test_condition_operators_are_the_ones_parliament_knows():
+    from ssm_profile import lint
+    from ssm_profile.validation import CONDITION_OPERATORS
+
+    lint._import_parliament()
+    from parliament.statement import OPERATORS
+
+    assert sorted(CONDITION_OPERATORS) == sorted(OPERATORS)
+
+
 def test_a_plugin_that_raises_is_named(plan_stack, plugin_dir):
     name = plugin_dir(
         "acme_raises",
