@@ -71,6 +71,12 @@ def _entry_point(name: str) -> metadata.EntryPoint | None:
     return found[0] if found else None
 
 
+def _raised(error: BaseException) -> str:
+    """``ValueError: message`` (``SystemExit`` alone when there is no message)."""
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def _import(name: str) -> tuple[Any, str, str | None]:
     """The plugin object, its source description and its version."""
     entry_point = _entry_point(name)
@@ -91,10 +97,10 @@ def _import(name: str) -> tuple[Any, str, str | None]:
                 "name; install the plugin's distribution or check the module path",
             ) from None
         raise PluginError(name, None, f"cannot be imported: {error}") from error
-    except Exception as error:  # a plugin's import-time failure is the plugin's fault
-        raise PluginError(
-            name, None, f"cannot be imported: {type(error).__name__}: {error}"
-        ) from error
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # a plugin's import-time failure is the plugin's fault
+        raise PluginError(name, None, f"cannot be imported: {_raised(error)}") from error
     version = getattr(module, "__version__", None)
     return module, f"module {name}", version if isinstance(version, str) else None
 
@@ -163,8 +169,10 @@ def _call(manager: pluggy.PluginManager, plugin: LoadedPlugin, hook: str, **kwar
         return impl.function(*[kwargs[a] for a in impl.argnames])
     except SsmProfileError as error:
         raise PluginError(plugin.name, hook, str(error)) from error
-    except Exception as error:  # the plugin's bug, reported as such
-        raise PluginError(plugin.name, hook, f"raised {type(error).__name__}: {error}") from error
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # the plugin's bug (even SystemExit), reported as such
+        raise PluginError(plugin.name, hook, f"raised {_raised(error)}") from error
 
 
 def _sequence(plugin: LoadedPlugin, hook: str, result: Any, what: str) -> Sequence[Any]:

@@ -303,13 +303,19 @@ def check_tags(key: str, tags: dict[str, Any]) -> dict[str, str]:
     if len(tags) > MAX_TAGS:
         raise ConfigError(key, f"{len(tags)} tags; IAM allows {MAX_TAGS} per resource")
     for name, value in tags.items():
+        if not isinstance(name, str):
+            raise ConfigError(
+                key, f"tag key {name!r} is {type(name).__name__}; tag keys are strings"
+            )
         where = f"{key}.{name}"
         if not 1 <= len(name) <= 128:
             raise ConfigError(where, "tag keys must be 1 to 128 characters long")
         if name.lower().startswith("aws:"):
             raise ConfigError(where, "tag keys beginning with 'aws:' are reserved for AWS")
         if not isinstance(value, str):
-            raise ConfigError(where, f"tag values must be strings, got {json.dumps(value)}")
+            raise ConfigError(
+                where, f"tag values must be strings, got {json.dumps(value, default=repr)}"
+            )
         if len(value) > 256:
             raise ConfigError(where, "tag values may be at most 256 characters long")
         for text in (name, value):
