@@ -41,6 +41,15 @@ class PolicyError(SsmProfileError):
     """The policies a stack would deploy break an IAM limit or rule."""
 
 
+class StatementSizeError(PolicyError):
+    """A statement that no split by resources fits into one managed policy."""
+
+    def __init__(self, sid: str, detail: str) -> None:
+        self.sid = sid
+        self.detail = detail  # what is wrong, without the statement's name
+        super().__init__(f"statement {sid} {detail}")
+
+
 class PluginError(SsmProfileError):
     """A plugin failed to load, raised, returned malformed data or vetoed the deployment."""
 

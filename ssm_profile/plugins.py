@@ -23,7 +23,7 @@ from . import documents, hookspecs, lint
 from .blueprint import CheckHook, Contributions
 from .context import make_context
 from .documents import Statement
-from .errors import ConfigError, PluginError, SsmProfileError
+from .errors import ConfigError, PluginError, SsmProfileError, StatementSizeError
 from .settings import Settings, check_tags, freeze, k, policy_ref_arn, suggest
 from .validation import StatementError, parse_statement, sid_of
 
@@ -217,6 +217,10 @@ class _Merge:
             problems = lint.statement_problems(statement.to_json())
             if problems:
                 raise PluginError(plugin.name, hook, "; ".join(problems), sid)
+            try:
+                documents.split_oversized(statement)  # what pack() will do with it
+            except StatementSizeError as error:
+                raise PluginError(plugin.name, hook, error.detail, sid) from None
             if sid in self.builtin:
                 raise PluginError(
                     plugin.name, hook, f"Sid {sid} is already used by a built-in statement", sid

@@ -15,6 +15,7 @@ from conftest import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, attached, one, res
 
 from ssm_profile import program
 from ssm_profile.__main__ import main as cli
+from ssm_profile.documents import Statement
 from ssm_profile.errors import SsmProfileError
 from ssm_profile.testing import run_plugin
 
@@ -745,6 +746,48 @@ def test_cli_prints_a_plugins_system_exit_as_one_error_line(tmp_path, plugin_dir
     assert captured.err == (
         'error: plugin "acme_cli_exit" (ssm_profile_check): raised SystemExit: stop now\n'
     )
+
+
+def test_a_statement_too_large_for_one_policy_names_plugin_hook_and_sid(plan_stack, plugin_dir):
+    resource = "arn:aws:ssm:us-east-2:123456789012:parameter/" + "p" * 7000
+    name = statements_plugin(
+        plugin_dir, "acme_big", json.dumps([{**STATEMENT, "Sid": "Big", "Resource": resource}])
+    )
+    size = Statement("Big", actions=("ssm:GetParameter",), resources=(resource,)).size
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_big" (ssm_profile_statements) statement Big: is {size} characters; it '
+        "cannot fit in one managed policy (6144 characters) and cannot be split, as it has a "
+        "single resource: shorten it or return several smaller statements"
+    )
+
+
+def test_a_statement_whose_split_parts_are_too_large_names_plugin_hook_and_sid(
+    plan_stack, plugin_dir
+):
+    resources = [f"arn:aws:ssm:us-east-2:123456789012:parameter/acme/{i}" for i in range(2)]
+    condition = {
+        "StringEquals": {"aws:PrincipalTag/team": [f"team-{i:04d}" * 5 for i in range(130)]}
+    }
+    statement = {**STATEMENT, "Sid": "Big", "Resource": resources, "Condition": condition}
+    name = statements_plugin(plugin_dir, "acme_big", json.dumps([statement]))
+    message = error_of(plan_stack, {"plugins": [name]})
+    big = Statement("Big", ("ssm:GetParameter",), tuple(resources), condition=condition)
+    part = Statement("Big", ("ssm:GetParameter",), tuple(resources[:1]), condition=condition)
+    assert message == (
+        f'plugin "acme_big" (ssm_profile_statements) statement Big: is {big.size} characters; '
+        "it cannot fit in one managed policy (6144 characters), and split by resource its part "
+        f"with {resources[0]} alone is still {part.size} characters: shorten its actions or "
+        "Condition"
+    )
+
+
+def test_a_large_plugin_statement_that_splits_by_resource_still_deploys(plan_stack, plugin_dir):
+    resources = [f"arn:aws:ssm:us-east-2:123456789012:parameter/acme/{i:03d}" for i in range(150)]
+    name = statements_plugin(
+        plugin_dir, "acme_split", json.dumps([{**STATEMENT, "Sid": "Big", "Resource": resources}])
+    )
+    plan = plan_stack({"plugins": [name]})
+    assert [s["Sid"] for s in statements(plan)] == ["Big", "BigPart2"]
 
 
 def test_duplicate_sid_between_two_plugins_names_both(plan_stack, plugin_dir):
