@@ -1,7 +1,8 @@
 """The hooks an ssm-profile plugin can implement (project name ``ssm_profile``).
 
 A plugin is a module (or an installed distribution's entry point of group ``ssm_profile``)
-with functions decorated by ``ssm_profile.hookimpl`` and named after these specs. It runs only
+with functions decorated by a plain ``ssm_profile.hookimpl`` (no ``tryfirst``, ``trylast``,
+``optionalhook``, wrapper or renaming ``specname``) and named after these specs. It runs only
 when a stack lists it in ``ssm-profile:plugins``. The host calls each plugin's hooks itself, one
 plugin at a time in the listed order, so every result and failure is attributed to its
 plugin. An implementation may accept fewer arguments than its spec (pluggy's rule), e.g.

@@ -105,6 +105,36 @@ def _import(name: str) -> tuple[Any, str, str | None]:
     return module, f"module {name}", version if isinstance(version, str) else None
 
 
+# Why each pluggy hookimpl option other than its default is refused: the host calls every
+# implementation itself, one plugin at a time in the listed order.
+_UNSUPPORTED_OPTIONS = {
+    "tryfirst": "plugins are called one by one in the order of ssm-profile:plugins",
+    "trylast": "plugins are called one by one in the order of ssm-profile:plugins",
+    "optionalhook": "every hook must be one of ssm-profile's hooks (an unknown name is an error)",
+    "wrapper": "the host calls each implementation itself, so there is nothing to wrap",
+    "hookwrapper": "the host calls each implementation itself, so there is nothing to wrap",
+}
+
+
+def _check_hookimpl_options(name: str, hook: str, attr: str, opts: Mapping[str, Any]) -> None:
+    """Refuse every ``@hookimpl(...)`` option that is not pluggy's default."""
+    for option, value in opts.items():
+        if option == "specname":
+            if value not in (None, attr):
+                raise PluginError(
+                    name,
+                    hook,
+                    f"@hookimpl(specname=...) is not supported: name the function {hook} "
+                    f"instead of {attr}",
+                )
+            continue
+        if value:
+            why = _UNSUPPORTED_OPTIONS.get(option, "the host calls each implementation itself")
+            raise PluginError(
+                name, hook, f"@hookimpl({option}=True) is not supported: {why}; remove it"
+            )
+
+
 def _hook_functions(manager: pluggy.PluginManager, name: str, plugin: Any) -> dict[str, Any]:
     """Hook implementations of ``plugin`` by hook name, checked against the specs."""
     found: dict[str, Any] = {}
@@ -117,8 +147,7 @@ def _hook_functions(manager: pluggy.PluginManager, name: str, plugin: Any) -> di
         hook = opts.get("specname") or attr
         if hook not in HOOKS:
             raise PluginError(name, hook, f"unknown hook{suggest(hook, HOOKS)}")
-        if opts.get("wrapper") or opts.get("hookwrapper"):
-            raise PluginError(name, hook, "wrapper hooks are not supported")
+        _check_hookimpl_options(name, hook, attr, opts)
         function = getattr(plugin, attr)
         spec_args = list(inspect.signature(getattr(hookspecs, hook)).parameters)
         impl_args = list(inspect.signature(function).parameters)

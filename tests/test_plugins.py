@@ -834,6 +834,85 @@ def test_unknown_hook_name_is_named_with_a_suggestion(plan_stack, plugin_dir):
     )
 
 
+ORDER = "plugins are called one by one in the order of ssm-profile:plugins; remove it"
+
+
+@pytest.mark.parametrize(
+    ("decorator", "expected"),
+    [
+        pytest.param(
+            "@hookimpl(tryfirst=True)",
+            f"@hookimpl(tryfirst=True) is not supported: {ORDER}",
+            id="tryfirst",
+        ),
+        pytest.param(
+            "@hookimpl(trylast=True)",
+            f"@hookimpl(trylast=True) is not supported: {ORDER}",
+            id="trylast",
+        ),
+        pytest.param(
+            "@hookimpl(optionalhook=True)",
+            "@hookimpl(optionalhook=True) is not supported: every hook must be one of "
+            "ssm-profile's hooks (an unknown name is an error); remove it",
+            id="optionalhook",
+        ),
+        pytest.param(
+            "@hookimpl(wrapper=True)",
+            "@hookimpl(wrapper=True) is not supported: the host calls each implementation "
+            "itself, so there is nothing to wrap; remove it",
+            id="wrapper",
+        ),
+        pytest.param(
+            "@hookimpl(hookwrapper=True)",
+            "@hookimpl(hookwrapper=True) is not supported: the host calls each implementation "
+            "itself, so there is nothing to wrap; remove it",
+            id="hookwrapper",
+        ),
+    ],
+)
+def test_hookimpl_options_are_refused_naming_plugin_and_hook(
+    plan_stack, plugin_dir, decorator, expected
+):
+    name = plugin_dir(
+        "acme_opts",
+        f"""
+        {decorator}
+        def ssm_profile_tags(context):
+            return {{"team": "a"}}
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_opts" (ssm_profile_tags): {expected}'
+    )
+
+
+def test_hookimpl_specname_pointing_elsewhere_is_refused(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_specname",
+        """
+        @hookimpl(specname="ssm_profile_tags")
+        def team_tags(context):
+            return {"team": "a"}
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        'plugin "acme_specname" (ssm_profile_tags): @hookimpl(specname=...) is not supported: '
+        "name the function ssm_profile_tags instead of team_tags"
+    )
+
+
+def test_hookimpl_specname_equal_to_the_function_name_is_harmless(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_same_specname",
+        """
+        @hookimpl(specname="ssm_profile_tags")
+        def ssm_profile_tags(context):
+            return {"team": "a"}
+        """,
+    )
+    assert one(plan_stack({"plugins": [name]}), ROLE)["inputs"]["tags"] == {"team": "a"}
+
+
 def test_hook_argument_mismatch_is_named(plan_stack, plugin_dir):
     name = plugin_dir(
         "acme_args",
