@@ -139,6 +139,28 @@ def test_context_carries_the_stack_facts_and_the_plugins_config(plan_stack, plug
         context.stack = "prod"  # frozen
 
 
+def test_context_config_is_read_only_all_the_way_down(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_frozen",
+        """
+        SEEN = []
+
+        @hookimpl
+        def ssm_profile_tags(context):
+            SEEN.append(context.config)
+        """,
+    )
+    config = {"groups": ["/a", "/b"], "owner": {"team": "db", "ids": [1]}}
+    plan_stack({"plugins": [name], "pluginConfig": {name: config}})
+    (seen,) = sys.modules[name].SEEN
+    assert seen["groups"] == ("/a", "/b") and seen["owner"]["ids"] == (1,)
+    with pytest.raises(TypeError):
+        seen["owner"]["team"] = "web"
+    with pytest.raises(AttributeError):
+        seen["groups"].append("/c")  # a tuple
+    assert dict(seen) == {"groups": ("/a", "/b"), "owner": seen["owner"]}
+
+
 def test_context_config_is_empty_without_plugin_config(plan_stack, plugin_dir):
     name = plugin_dir(
         "acme_noconfig",
