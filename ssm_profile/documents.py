@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import PolicyError
+from .errors import StatementSizeError
 from .partitions import Partition
 from .settings import Bucket, Settings, freeze
 
@@ -93,7 +93,7 @@ class Statement:
 
 def json_size(data: Any) -> int:
     """Characters IAM counts for a JSON value: its compact form without whitespace."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return sum(1 for c in text if not c.isspace())
 
 
@@ -103,8 +103,11 @@ def document(statements: Iterable[Statement]) -> dict[str, Any]:
 
 
 def render(doc: Mapping[str, Any]) -> str:
-    """The one JSON serialisation used for every document: 2-space indent, stable order."""
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    """The one JSON serialisation used for every document: 2-space indent, stable order.
+
+    ``NaN`` and infinities raise ``ValueError``: they are not JSON and IAM would reject them.
+    """
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def document_size(statements: Sequence[Statement]) -> int:
@@ -264,14 +267,26 @@ def builtin_statements(settings: Settings) -> list[Statement]:
 _EMPTY_DOCUMENT_SIZE = document_size([])
 
 
-def _split_oversized(statement: Statement, budget: int) -> list[Statement]:
-    """Split a statement too large for one policy into parts by its resources."""
+def split_oversized(statement: Statement, limit: int = POLICY_SIZE_LIMIT) -> list[Statement]:
+    """``[statement]`` if it fits a policy of ``limit`` characters alone, else its parts split
+    by resources (``Sid``, ``SidPart2``, ...), each of which fits.
+
+    Raises :class:`~ssm_profile.errors.StatementSizeError` when no split by resources fits:
+    the statement has fewer than two resources, or one resource alone with its actions and
+    condition is already too large.
+    """
+    budget = limit - _EMPTY_DOCUMENT_SIZE
     if statement.size <= budget:
         return [statement]
+    too_large = (
+        f"is {statement.size} characters; it cannot fit in one managed policy ({limit} characters)"
+    )
     if len(statement.resources) < 2:
-        raise PolicyError(
-            f"statement {statement.sid} is {statement.size} characters; it cannot fit in one "
-            f"managed policy ({POLICY_SIZE_LIMIT} characters)"
+        has = "no Resource list" if not statement.resources else "a single resource"
+        raise StatementSizeError(
+            statement.sid,
+            f"{too_large} and cannot be split, as it has {has}: shorten it or return "
+            "several smaller statements",
         )
     parts: list[list[str]] = [[]]
     for resource in statement.resources:
@@ -280,7 +295,7 @@ def _split_oversized(statement: Statement, budget: int) -> list[Statement]:
             parts.append([resource])
         else:
             parts[-1].append(resource)
-    return [
+    split = [
         replace(
             statement,
             sid=statement.sid if i == 0 else f"{statement.sid}Part{i + 1}",
@@ -288,6 +303,14 @@ def _split_oversized(statement: Statement, budget: int) -> list[Statement]:
         )
         for i, part in enumerate(parts)
     ]
+    for part in split:
+        if part.size > budget:
+            raise StatementSizeError(
+                statement.sid,
+                f"{too_large}, and split by resource its part with {part.resources[0]} alone "
+                f"is still {part.size} characters: shorten its actions or Condition",
+            )
+    return split
 
 
 def pack(statements: Sequence[Statement], limit: int = POLICY_SIZE_LIMIT) -> list[list[Statement]]:
@@ -298,7 +321,7 @@ def pack(statements: Sequence[Statement], limit: int = POLICY_SIZE_LIMIT) -> lis
     policy is split by resources (``Sid``, ``SidPart2``, ...).
     """
     budget = limit - _EMPTY_DOCUMENT_SIZE
-    pieces = [piece for s in statements for piece in _split_oversized(s, budget)]
+    pieces = [piece for s in statements for piece in split_oversized(s, limit)]
     if document_size(pieces) <= limit:
         return [pieces] if pieces else []
     order = sorted(range(len(pieces)), key=lambda i: (-pieces[i].size, i))

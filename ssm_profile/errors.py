@@ -7,9 +7,26 @@ The command line prints it as ``error: <cause>`` and exits 2; under ``pulumi up`
 
 from __future__ import annotations
 
+import re
+
+# A line break (as str.splitlines sees one) and the whitespace around it.
+_LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+
+
+def one_line(text: str) -> str:
+    """``text`` with each line break and the whitespace around it collapsed to one space."""
+    return _LINE_BREAK.sub(" ", text).strip()
+
 
 class SsmProfileError(Exception):
-    """Base class: ``str(error)`` is the one-line cause shown to the user."""
+    """Base class: ``str(error)`` is the one-line cause shown to the user.
+
+    Line breaks in the message (a plugin's exception text or check problem, a value quoted
+    from input) are collapsed, so the cause always stays on one line.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
 
 
 class ConfigError(SsmProfileError):
@@ -22,6 +39,15 @@ class ConfigError(SsmProfileError):
 
 class PolicyError(SsmProfileError):
     """The policies a stack would deploy break an IAM limit or rule."""
+
+
+class StatementSizeError(PolicyError):
+    """A statement that no split by resources fits into one managed policy."""
+
+    def __init__(self, sid: str, detail: str) -> None:
+        self.sid = sid
+        self.detail = detail  # what is wrong, without the statement's name
+        super().__init__(f"statement {sid} {detail}")
 
 
 class PluginError(SsmProfileError):

@@ -1,7 +1,8 @@
 """The hooks an ssm-profile plugin can implement (project name ``ssm_profile``).
 
 A plugin is a module (or an installed distribution's entry point of group ``ssm_profile``)
-with functions decorated by ``ssm_profile.hookimpl`` and named after these specs. It runs only
+with functions decorated by a plain ``ssm_profile.hookimpl`` (no ``tryfirst``, ``trylast``,
+``optionalhook``, wrapper or renaming ``specname``) and named after these specs. It runs only
 when a stack lists it in ``ssm-profile:plugins``. The host calls each plugin's hooks itself, one
 plugin at a time in the listed order, so every result and failure is attributed to its
 plugin. An implementation may accept fewer arguments than its spec (pluggy's rule), e.g.
@@ -37,8 +38,9 @@ def ssm_profile_statements(context: PluginContext) -> Sequence[Mapping[str, Any]
     ``Sid`` (required, alphanumeric, unique across the stack), ``Effect`` (``Allow`` or
     ``Deny``), ``Action`` or ``NotAction`` (``service:Action``; never ``"*"``), ``Resource``
     or ``NotResource`` (ARNs in the stack's partition), and optionally ``Condition``; or
-    ``None``/``[]`` to add nothing. Statements are validated, then sorted by ``Sid`` after the
-    built-in ones and packed into the custom managed policy.
+    ``None``/``[]`` to add nothing. Statements are validated, ``Allow`` ones against the
+    least-privilege gate (:func:`ssm_profile.lint.statement_problems`), then sorted by ``Sid``
+    after the built-in ones and packed into the custom managed policy.
 
     :param context: the stack's facts and this plugin's ``pluginConfig`` entry.
     """

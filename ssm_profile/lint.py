@@ -3,8 +3,12 @@
 - :func:`lint_document`: parliament's findings for a whole policy document (used by the
   tests on every policy the program renders).
 - :func:`statement_problems`: the plan-time gate for ONE statement a plugin returns: every
-  action must exist, and ``Resource: "*"`` (or a ``NotResource``) is refused on an action that
-  supports resource-level permissions and is not read-only.
+  action must exist, and an ``Allow`` statement must be least-privilege (no service-wide
+  actions, no permissions management, no wildcard bucket names, ``"*"`` only for actions
+  without resource-level permissions).
+- :func:`managed_policy_problem`: the gate for AWS managed policies a stack attaches through
+  ``ssm-profile:managedPolicies`` or a plugin: administrator, power-user and ``*FullAccess``
+  policies are refused (a rule on the policy name, no database).
 
 parliament is imported lazily: its database is a 10 MB JSON file, so a stack without plugin
 statements never loads it. :func:`statement_problems` reads a compact index of that database
@@ -22,12 +26,16 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-READ_ONLY_ACCESS_LEVELS = frozenset({"List", "Read"})
+PERMISSIONS_MANAGEMENT = "Permissions management"
+# Also refused in plugin statements although AWS's reference files it as "Write": passing a
+# role to a service hands over that role's permissions (parliament's permissions-management
+# and privilege-escalation auditors both flag it).
+_ALSO_MANAGES_PERMISSIONS = frozenset({"iam:passrole"})
 
 # parliament findings we do not report, and why (see the README section Guardrails):
 # - PERMISSIONS_MANAGEMENT_ACTIONS (community auditor) for s3:PutObjectAcl only: the guide
@@ -51,8 +59,12 @@ class Action:
     resource_level: bool  # supports resource-level permissions (has a resource type)
 
     @property
-    def read_only(self) -> bool:
-        return self.access_level in READ_ONLY_ACCESS_LEVELS
+    def manages_permissions(self) -> bool:
+        """Access level ``Permissions management``, or ``iam:PassRole``."""
+        return (
+            self.access_level == PERMISSIONS_MANAGEMENT
+            or str(self).lower() in _ALSO_MANAGES_PERMISSIONS
+        )
 
     def __str__(self) -> str:
         return f"{self.service}:{self.name}"
@@ -167,11 +179,12 @@ def expand_action(action: str) -> tuple[Action, ...]:
         services = [service.lower()] if service.lower() in index else []
     if "*" in name or "?" in name:
         wanted = _pattern(name)
-        return tuple(
-            Action(s, *row) for s in services for row in index[s] if wanted.fullmatch(row[0])
-        )
-    lowered = name.lower()
-    return tuple(Action(s, *row) for s in services for row in index[s] if row[0].lower() == lowered)
+        rows = [(s, row) for s in services for row in index[s] if wanted.fullmatch(row[0])]
+    else:
+        lowered = name.lower()
+        rows = [(s, row) for s in services for row in index[s] if row[0].lower() == lowered]
+    # parliament lists some services twice (two API versions): identical rows count once
+    return tuple(dict.fromkeys(Action(s, *row) for s, row in rows))
 
 
 # --- one plugin statement -----------------------------------------------------------------
@@ -200,43 +213,122 @@ def _unknown(action: str) -> str:
     return f"action {action} is unknown: not in parliament's IAM database{hint}"
 
 
-def _broad(pattern: str, offending: list[Action], where: str) -> str:
-    if len(offending) == 1 and str(offending[0]).lower() == pattern.lower():
-        return (
-            f"action {offending[0]} supports resource-level permissions; grant it on "
-            f"specific ARNs, not {where}"
-        )
-    names = ", ".join(str(a) for a in offending[:3])
-    more = f" and {len(offending) - 3} more" if len(offending) > 3 else ""
-    return (
-        f"action {pattern} matches {names}{more}, which support resource-level "
-        f"permissions; grant them on specific ARNs, not {where}"
+def _unique_names(actions: Iterable[Action]) -> list[str]:
+    """``service:Action`` names, each once (parliament may list an action in two rows that
+    differ in access level or resource types)."""
+    names: dict[str, str] = {}
+    for action in actions:
+        names.setdefault(str(action).lower(), str(action))
+    return list(names.values())
+
+
+def _about(pattern: str, actions: Sequence[Action], one: str, many: str) -> str:
+    """``action X <one>`` or ``action X* matches A, B, C and N more, which <one|many>``."""
+    unique = _unique_names(actions)
+    if len(unique) == 1 and unique[0].lower() == pattern.lower():
+        return f"action {unique[0]} {one}"
+    names = ", ".join(unique[:3])
+    more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
+    return f"action {pattern} matches {names}{more}, which {one if len(unique) == 1 else many}"
+
+
+def _broad(pattern: str, offending: Sequence[Action], where: str) -> str:
+    return _about(
+        pattern,
+        offending,
+        f"supports resource-level permissions; grant it on specific ARNs, not {where}",
+        f"support resource-level permissions; grant them on specific ARNs, not {where}",
     )
+
+
+def _manages_permissions(pattern: str, managing: Sequence[Action]) -> str:
+    return _about(
+        pattern,
+        managing,
+        "manages permissions; an instance role must not change policies, grants or ACLs or "
+        "pass roles: remove it",
+        "manage permissions; an instance role must not change policies, grants or ACLs or "
+        "pass roles: remove them",
+    )
+
+
+def service_wide(action: str) -> bool:
+    """``iam:*``, ``s3:*``, ``*:Get*``: a pattern that names no action, only services."""
+    service, _, name = action.partition(":")
+    if "*" in service or "?" in service:
+        return True
+    return "*" in name and not name.strip("*?")
+
+
+def as_broad_as_star(resource: str) -> bool:
+    """``"*"`` and ARNs whose resource part is only wildcards (``arn:aws:s3:::*``,
+    ``arn:aws:iam::*:*``): they match every resource of the service, as ``"*"`` does."""
+    if resource == "*":
+        return True
+    parts = resource.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return False
+    return "*" in parts[5] and not parts[5].strip("*?/:")
+
+
+def s3_bucket_wildcard(resource: str) -> bool:
+    """An S3 bucket or object ARN with ``*`` or ``?`` in the bucket name
+    (``arn:aws:s3:::aws-ssm-*/*``)."""
+    parts = resource.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "s3" or parts[3] or parts[4]:
+        return False
+    bucket = parts[5].split("/", 1)[0]
+    return "*" in bucket or "?" in bucket
 
 
 def statement_problems(statement: Mapping[str, Any]) -> list[str]:
     """Problems of ONE IAM statement by parliament's action database; ``[]`` means none.
 
-    - every ``Action``/``NotAction`` must exist; a wildcard (``logs:Describe*``) must match at
-      least one action;
-    - in an ``Allow`` statement, ``Resource: "*"`` or a ``NotResource`` is refused on each
-      action that supports resource-level permissions and is not read-only (access level
-      ``List`` or ``Read``); ``NotAction`` with ``Allow`` is refused outright.
+    Every ``Action``/``NotAction`` must exist; a wildcard (``logs:Describe*``) must match at
+    least one action. An ``Allow`` statement must also stay least-privilege:
 
-    Each message names the action, e.g. ``action kms:Decrypt supports resource-level
-    permissions; grant it on specific ARNs, not "*"``. Structure (keys, Sid, ARNs) is the
-    caller's to validate; this function only judges actions against the database.
+    - no service-wide action pattern (``iam:*``, ``s3:*``, ``*:Get*``): name the actions;
+    - no action that manages permissions: parliament's access level ``Permissions
+      management`` (``iam:PutRolePolicy``, ``s3:PutBucketPolicy``, ``kms:CreateGrant``), and
+      ``iam:PassRole``;
+    - no S3 ARN with a wildcard in the bucket name (the guide forbids it);
+    - ``Resource: "*"``, an ARN as broad (``arn:aws:s3:::*``) or a ``NotResource`` only for
+      actions without resource-level permissions (``logs:DescribeLogGroups``), whatever their
+      access level;
+    - no ``NotAction``.
+
+    ``Deny`` statements may be as broad as they like: they only narrow. Each message names
+    the action or resource, e.g. ``action kms:Decrypt supports resource-level permissions;
+    grant it on specific ARNs, not "*"``. Structure (keys, Sid, ARN syntax) is the caller's to
+    validate; this function judges actions and resources against the database.
     """
     problems: list[str] = []
     allow = statement.get("Effect") == "Allow"
     if allow and "NotAction" in statement:
         problems.append("NotAction with Allow grants every action not listed; list the actions")
+    resources = _strings(statement.get("Resource"))
+    if allow:
+        problems += [
+            f"resource {r} has a wildcard in its bucket name; the guide forbids wildcards in "
+            "bucket names and Regions: list each bucket"
+            for r in resources
+            if s3_bucket_wildcard(r)
+        ]
 
     expanded: dict[str, tuple[Action, ...]] = {}
     for key in ("Action", "NotAction"):
         for action in _strings(statement.get(key)):
             if action in ("*", "*:*"):
                 problems.append(f'action "{action}" grants every action of every service')
+                continue
+            if allow and key == "Action" and service_wide(action):
+                service = action.partition(":")[0]
+                scope = (
+                    "actions of every service"
+                    if "*" in service or "?" in service
+                    else f"every {service} action"
+                )
+                problems.append(f"action {action} grants {scope}; name the actions explicitly")
                 continue
             try:
                 found = expand_action(action)
@@ -248,19 +340,53 @@ def statement_problems(statement: Mapping[str, Any]) -> list[str]:
             elif key == "Action":
                 expanded[action] = found
 
-    if allow:
-        if "NotResource" in statement:
-            where = "NotResource"
-        elif "*" in _strings(statement.get("Resource")):
-            where = '"*"'
-        else:
-            where = ""
-        if where:
-            for pattern, actions in expanded.items():
-                offending = [a for a in actions if a.resource_level and not a.read_only]
-                if offending:
-                    problems.append(_broad(pattern, offending, where))
+    if not allow:
+        return problems
+    if "NotResource" in statement:
+        where = "NotResource"
+    else:
+        broad = [r for r in resources if as_broad_as_star(r)]
+        where = "" if not broad else '"*"' if broad[0] == "*" else f'{broad[0]} (as broad as "*")'
+    for pattern, actions in expanded.items():
+        managing = [a for a in actions if a.manages_permissions]
+        if managing:
+            problems.append(_manages_permissions(pattern, managing))
+        offending = [a for a in actions if a.resource_level]
+        if where and offending:
+            problems.append(_broad(pattern, offending, where))
     return problems
+
+
+# --- AWS managed policies ---------------------------------------------------------------------
+
+_AWS_MANAGED_POLICY = re.compile(r"^arn:[a-z-]+:iam::aws:policy/(?:.*/)?([^/]+)$")
+
+
+def managed_policy_problem(arn: str) -> str | None:
+    """Why an AWS managed policy is too broad for an instance profile, or ``None``.
+
+    A small, explicit rule on the policy name: ``AdministratorAccess`` (and its
+    ``AdministratorAccess-*`` variants), ``PowerUserAccess``, and any policy whose name
+    contains ``FullAccess`` (``IAMFullAccess``, ``AmazonS3FullAccess``,
+    ``AmazonSSMFullAccess``, ...). Customer managed policies (an account id instead of
+    ``aws``) are the account's own and are not judged.
+    """
+    match = _AWS_MANAGED_POLICY.match(arn)
+    if not match:
+        return None
+    name = match.group(1)
+    if name == "AdministratorAccess" or name.startswith("AdministratorAccess-"):
+        grants = "administrator access"
+    elif name == "PowerUserAccess":
+        grants = "every action outside IAM and Organizations"
+    elif "FullAccess" in name:
+        grants = "full access to a whole service"
+    else:
+        return None
+    return (
+        f"{arn} grants {grants}; an instance profile must stay least-privilege: attach a "
+        "narrower AWS managed policy or grant the actions the instances need in statements"
+    )
 
 
 # --- whole documents ------------------------------------------------------------------------

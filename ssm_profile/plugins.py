@@ -23,7 +23,7 @@ from . import documents, hookspecs, lint
 from .blueprint import CheckHook, Contributions
 from .context import make_context
 from .documents import Statement
-from .errors import ConfigError, PluginError, SsmProfileError
+from .errors import ConfigError, PluginError, SsmProfileError, StatementSizeError
 from .settings import Settings, check_tags, freeze, k, policy_ref_arn, suggest
 from .validation import StatementError, parse_statement, sid_of
 
@@ -71,6 +71,12 @@ def _entry_point(name: str) -> metadata.EntryPoint | None:
     return found[0] if found else None
 
 
+def _raised(error: BaseException) -> str:
+    """``ValueError: message`` (``SystemExit`` alone when there is no message)."""
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def _import(name: str) -> tuple[Any, str, str | None]:
     """The plugin object, its source description and its version."""
     entry_point = _entry_point(name)
@@ -91,12 +97,42 @@ def _import(name: str) -> tuple[Any, str, str | None]:
                 "name; install the plugin's distribution or check the module path",
             ) from None
         raise PluginError(name, None, f"cannot be imported: {error}") from error
-    except Exception as error:  # a plugin's import-time failure is the plugin's fault
-        raise PluginError(
-            name, None, f"cannot be imported: {type(error).__name__}: {error}"
-        ) from error
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # a plugin's import-time failure is the plugin's fault
+        raise PluginError(name, None, f"cannot be imported: {_raised(error)}") from error
     version = getattr(module, "__version__", None)
     return module, f"module {name}", version if isinstance(version, str) else None
+
+
+# Why each pluggy hookimpl option other than its default is refused: the host calls every
+# implementation itself, one plugin at a time in the listed order.
+_UNSUPPORTED_OPTIONS = {
+    "tryfirst": "plugins are called one by one in the order of ssm-profile:plugins",
+    "trylast": "plugins are called one by one in the order of ssm-profile:plugins",
+    "optionalhook": "every hook must be one of ssm-profile's hooks (an unknown name is an error)",
+    "wrapper": "the host calls each implementation itself, so there is nothing to wrap",
+    "hookwrapper": "the host calls each implementation itself, so there is nothing to wrap",
+}
+
+
+def _check_hookimpl_options(name: str, hook: str, attr: str, opts: Mapping[str, Any]) -> None:
+    """Refuse every ``@hookimpl(...)`` option that is not pluggy's default."""
+    for option, value in opts.items():
+        if option == "specname":
+            if value not in (None, attr):
+                raise PluginError(
+                    name,
+                    hook,
+                    f"@hookimpl(specname=...) is not supported: name the function {hook} "
+                    f"instead of {attr}",
+                )
+            continue
+        if value:
+            why = _UNSUPPORTED_OPTIONS.get(option, "the host calls each implementation itself")
+            raise PluginError(
+                name, hook, f"@hookimpl({option}=True) is not supported: {why}; remove it"
+            )
 
 
 def _hook_functions(manager: pluggy.PluginManager, name: str, plugin: Any) -> dict[str, Any]:
@@ -111,8 +147,7 @@ def _hook_functions(manager: pluggy.PluginManager, name: str, plugin: Any) -> di
         hook = opts.get("specname") or attr
         if hook not in HOOKS:
             raise PluginError(name, hook, f"unknown hook{suggest(hook, HOOKS)}")
-        if opts.get("wrapper") or opts.get("hookwrapper"):
-            raise PluginError(name, hook, "wrapper hooks are not supported")
+        _check_hookimpl_options(name, hook, attr, opts)
         function = getattr(plugin, attr)
         spec_args = list(inspect.signature(getattr(hookspecs, hook)).parameters)
         impl_args = list(inspect.signature(function).parameters)
@@ -163,8 +198,10 @@ def _call(manager: pluggy.PluginManager, plugin: LoadedPlugin, hook: str, **kwar
         return impl.function(*[kwargs[a] for a in impl.argnames])
     except SsmProfileError as error:
         raise PluginError(plugin.name, hook, str(error)) from error
-    except Exception as error:  # the plugin's bug, reported as such
-        raise PluginError(plugin.name, hook, f"raised {type(error).__name__}: {error}") from error
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # the plugin's bug (even SystemExit), reported as such
+        raise PluginError(plugin.name, hook, f"raised {_raised(error)}") from error
 
 
 def _sequence(plugin: LoadedPlugin, hook: str, result: Any, what: str) -> Sequence[Any]:
@@ -209,6 +246,10 @@ class _Merge:
             problems = lint.statement_problems(statement.to_json())
             if problems:
                 raise PluginError(plugin.name, hook, "; ".join(problems), sid)
+            try:
+                documents.split_oversized(statement)  # what pack() will do with it
+            except StatementSizeError as error:
+                raise PluginError(plugin.name, hook, error.detail, sid) from None
             if sid in self.builtin:
                 raise PluginError(
                     plugin.name, hook, f"Sid {sid} is already used by a built-in statement", sid

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
+from .lint import managed_policy_problem
 from .partitions import ALL_REGIONS, Partition, partition_of
 
 NAMESPACE = "ssm-profile"
@@ -306,13 +307,19 @@ def check_tags(key: str, tags: dict[str, Any]) -> dict[str, str]:
     if len(tags) > MAX_TAGS:
         raise ConfigError(key, f"{len(tags)} tags; IAM allows {MAX_TAGS} per resource")
     for name, value in tags.items():
+        if not isinstance(name, str):
+            raise ConfigError(
+                key, f"tag key {name!r} is {type(name).__name__}; tag keys are strings"
+            )
         where = f"{key}.{name}"
         if not 1 <= len(name) <= 128:
             raise ConfigError(where, "tag keys must be 1 to 128 characters long")
         if name.lower().startswith("aws:"):
             raise ConfigError(where, "tag keys beginning with 'aws:' are reserved for AWS")
         if not isinstance(value, str):
-            raise ConfigError(where, f"tag values must be strings, got {json.dumps(value)}")
+            raise ConfigError(
+                where, f"tag values must be strings, got {json.dumps(value, default=repr)}"
+            )
         if len(value) > 256:
             raise ConfigError(where, "tag values may be at most 256 characters long")
         for text in (name, value):
@@ -336,13 +343,22 @@ def _parse_path(key: str, path: str) -> str:
 
 
 def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
-    """A managed policy name or ARN -> an ARN in the stack's partition."""
+    """A managed policy to attach, by name or ARN -> its ARN in the stack's partition.
+
+    Over-broad AWS managed policies (:func:`~ssm_profile.lint.managed_policy_problem`) are
+    refused.
+    """
     if not isinstance(value, str):
         raise ConfigError(key, f"expected a policy name or ARN, got {json.dumps(value)}")
     if value.startswith("arn:"):
-        return check_policy_arn(key, value, partition)
-    _check_name(key, value, 128, _POLICY_NAME)
-    return partition.managed_policy_arn(value)
+        arn = check_policy_arn(key, value, partition)
+    else:
+        _check_name(key, value, 128, _POLICY_NAME)
+        arn = partition.managed_policy_arn(value)
+    problem = managed_policy_problem(arn)
+    if problem:
+        raise ConfigError(key, problem)
+    return arn
 
 
 def check_policy_arn(key: str, arn: str, partition: Partition) -> str:

@@ -8,6 +8,7 @@ hook returned it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,7 +20,42 @@ from .settings import suggest
 ALLOWED_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
 _SID = re.compile(r"^[A-Za-z0-9]{1,128}$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
-_ARN = re.compile(r"^arn:([a-z-]+):([a-z0-9-]+):")
+_PARTITION = re.compile(r"^[a-z-]+$")
+_SERVICE = re.compile(r"^[a-z0-9-]+$")
+
+# IAM's condition operators (IAM User Guide, "IAM JSON policy elements: Condition
+# operators"). Any of them may take a ForAnyValue:/ForAllValues: prefix; all but Null an
+# IfExists suffix.
+CONDITION_OPERATORS = (
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+)
+SET_OPERATOR_PREFIXES = ("ForAnyValue:", "ForAllValues:")
 
 
 class StatementError(ValueError):
@@ -41,6 +77,12 @@ def as_strings(value: Any, key: str) -> tuple[str, ...]:
 def _check_action(action: str) -> None:
     if action == "*":
         raise StatementError('the action "*" grants every AWS action; name service:Action')
+    service = action.partition(":")[0]
+    if "*" in service or "?" in service:
+        raise StatementError(
+            f"{json.dumps(action)} has a wildcard in its service prefix; name the service "
+            "and its actions (service:Action)"
+        )
     if not _ACTION.match(action):
         raise StatementError(f"{json.dumps(action)} is not an action of the form service:Action")
 
@@ -48,33 +90,87 @@ def _check_action(action: str) -> None:
 def _check_resource(resource: str, partition: Partition) -> None:
     if resource == "*":
         return
-    match = _ARN.match(resource)
-    if not match:
+    if not resource.startswith("arn:"):
         raise StatementError(f'{json.dumps(resource)} is neither an ARN nor "*"')
-    if match.group(1) != partition.name:
+    parts = resource.split(":", 5)
+    if (
+        len(parts) < 6
+        or not _PARTITION.match(parts[1])
+        or not _SERVICE.match(parts[2])
+        or not parts[5]
+    ):
         raise StatementError(
-            f"{json.dumps(resource)} is in partition {match.group(1)}; this stack deploys to "
+            f"{json.dumps(resource)} is not a complete ARN: "
+            "arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, with a service and a resource "
+            "(build ARNs with context.arn())"
+        )
+    if parts[1] != partition.name:
+        raise StatementError(
+            f"{json.dumps(resource)} is in partition {parts[1]}; this stack deploys to "
             f"{partition.name} (build ARNs with context.arn())"
         )
+
+
+def _check_operator(operator: Any) -> None:
+    """``operator`` must be one of IAM's, with an optional set prefix and IfExists suffix."""
+    text = operator if isinstance(operator, str) else ""
+    base = text
+    for prefix in SET_OPERATOR_PREFIXES:
+        if base.startswith(prefix):
+            base = base[len(prefix) :]
+            break
+    if ":" in base:
+        raise StatementError(
+            f"Condition operator {json.dumps(text)} has an unknown prefix "
+            f"{json.dumps(base.split(':')[0] + ':')}; IAM's set operators are ForAnyValue: "
+            "and ForAllValues:"
+        )
+    if base.endswith("IfExists") and base != "IfExists":
+        base = base[: -len("IfExists")]
+        if base == "Null":
+            raise StatementError(
+                f"Condition operator {json.dumps(text)}: Null takes no IfExists suffix"
+            )
+    if base not in CONDITION_OPERATORS:
+        hint = suggest(base, CONDITION_OPERATORS)
+        raise StatementError(
+            f"Condition operator {json.dumps(operator, default=str)} is not an IAM condition "
+            "operator (StringEquals, ArnLike, Bool, Null, ...; optionally with a ForAnyValue: "
+            f"or ForAllValues: prefix and an IfExists suffix){hint}"
+        )
+
+
+def _check_condition_value(operator: str, key: str, value: Any) -> None:
+    where = f"Condition {operator}.{key}"
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if not values:
+        raise StatementError(f"{where} has an empty list of values; give at least one value")
+    for v in values:
+        if not isinstance(v, (str, bool, int, float)):
+            raise StatementError(
+                f"{where} must be a string, number, boolean or a non-empty list of them, "
+                f"got {json.dumps(v, default=str)}"
+            )
+        if isinstance(v, float) and not math.isfinite(v):
+            raise StatementError(f"{where}: {json.dumps(v)} is not a finite number")
 
 
 def _check_condition(condition: Any) -> Mapping[str, Any]:
     if not isinstance(condition, Mapping) or not condition:
         raise StatementError("Condition must be a non-empty mapping of operator to keys")
     for operator, block in condition.items():
-        if not isinstance(operator, str) or not isinstance(block, Mapping) or not block:
+        _check_operator(operator)
+        if not isinstance(block, Mapping) or not block:
             raise StatementError(
-                f"Condition {json.dumps(operator, default=str)} must map condition keys to values"
+                f"Condition {json.dumps(operator)} must map condition keys to values"
             )
         for key, value in block.items():
-            values = value if isinstance(value, (list, tuple)) else [value]
-            if not isinstance(key, str) or not all(
-                isinstance(v, (str, bool, int, float)) for v in values
-            ):
+            if not isinstance(key, str) or not key:
                 raise StatementError(
-                    f"Condition {operator}.{key} must be a string, number, boolean "
-                    "or a list of them"
+                    f"Condition {operator} has a key {json.dumps(key, default=str)}; "
+                    "condition keys are non-empty strings"
                 )
+            _check_condition_value(operator, key, value)
     return condition
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 import pytest
 from conftest import ATTACHMENT, POLICY, attached, grants, policy_documents, resources, statements
@@ -81,6 +82,15 @@ def test_size_counts_no_whitespace():
     assert s.size == len(compact)
     assert json_size({"a": "x y"}) == len('{"a":"xy"}')
     assert document_size([s]) == len('{"Version":"2012-10-17","Statement":[' + compact + "]}")
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinity_can_never_be_rendered_or_measured(number):
+    s = Statement("A", actions=("s3:GetObject",), condition={"NumericEquals": {"k": number}})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        render(document([s]))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        s.size  # noqa: B018
 
 
 def test_render_is_the_same_bytes_every_time_and_keeps_statement_order():
@@ -253,8 +263,34 @@ def test_pack_splits_one_oversized_statement_by_resources():
 
 def test_pack_refuses_a_statement_that_cannot_be_split():
     huge = Statement("Huge", actions=("s3:GetObject",), resources=("arn:aws:s3:::" + "b" * 7000,))
-    with pytest.raises(PolicyError, match=r"statement Huge is \d+ characters; it cannot fit"):
+    with pytest.raises(PolicyError) as caught:
         pack([huge])
+    assert str(caught.value) == (
+        f"statement Huge is {huge.size} characters; it cannot fit in one managed policy "
+        "(6144 characters) and cannot be split, as it has a single resource: shorten it or "
+        "return several smaller statements"
+    )
+
+
+def test_pack_refuses_a_statement_whose_parts_would_still_be_too_large():
+    condition = {
+        "StringEquals": {"aws:PrincipalTag/team": [f"team-{i:04d}" * 5 for i in range(130)]}
+    }
+    big = Statement(
+        "Big",
+        actions=("s3:GetObject",),
+        resources=("arn:aws:s3:::a/*", "arn:aws:s3:::b/*"),
+        condition=condition,
+    )
+    part = replace(big, resources=("arn:aws:s3:::a/*",))
+    assert part.size > POLICY_SIZE_LIMIT - document_size([])
+    with pytest.raises(PolicyError) as caught:
+        pack([big])  # it used to give two policies over IAM's limit
+    assert str(caught.value) == (
+        f"statement Big is {big.size} characters; it cannot fit in one managed policy "
+        "(6144 characters), and split by resource its part with arn:aws:s3:::a/* alone is "
+        f"still {part.size} characters: shorten its actions or Condition"
+    )
 
 
 @settings(max_examples=60, deadline=None)

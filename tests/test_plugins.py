@@ -15,7 +15,9 @@ from conftest import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, attached, one, res
 
 from ssm_profile import program
 from ssm_profile.__main__ import main as cli
+from ssm_profile.documents import Statement
 from ssm_profile.errors import SsmProfileError
+from ssm_profile.testing import run_plugin
 
 STATEMENT = {
     "Sid": "AcmeParameters",
@@ -64,7 +66,9 @@ def error_of(plan_stack, config, region="us-east-2") -> str:
 # --- a working plugin -----------------------------------------------------------------------
 
 
-def test_read_only_actions_may_use_a_wildcard_resource(plan_stack, plugin_dir):
+def test_actions_without_resource_level_permissions_may_use_a_wildcard_resource(
+    plan_stack, plugin_dir
+):
     name = statements_plugin(
         plugin_dir,
         "acme_list",
@@ -133,6 +137,28 @@ def test_context_carries_the_stack_facts_and_the_plugins_config(plan_stack, plug
         context.config["team"] = "web"  # read-only
     with pytest.raises(AttributeError):
         context.stack = "prod"  # frozen
+
+
+def test_context_config_is_read_only_all_the_way_down(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_frozen",
+        """
+        SEEN = []
+
+        @hookimpl
+        def ssm_profile_tags(context):
+            SEEN.append(context.config)
+        """,
+    )
+    config = {"groups": ["/a", "/b"], "owner": {"team": "db", "ids": [1]}}
+    plan_stack({"plugins": [name], "pluginConfig": {name: config}})
+    (seen,) = sys.modules[name].SEEN
+    assert seen["groups"] == ("/a", "/b") and seen["owner"]["ids"] == (1,)
+    with pytest.raises(TypeError):
+        seen["owner"]["team"] = "web"
+    with pytest.raises(AttributeError):
+        seen["groups"].append("/c")  # a tuple
+    assert dict(seen) == {"groups": ("/a", "/b"), "owner": seen["owner"]}
 
 
 def test_context_config_is_empty_without_plugin_config(plan_stack, plugin_dir):
@@ -377,6 +403,228 @@ def test_malformed_statements_name_plugin_hook_and_statement(
     assert expected in message
 
 
+GATE = 'plugin "acme_gate" (ssm_profile_statements) statement AcmeParameters: '
+STAR_ADVICE = "supports resource-level permissions; grant it on specific ARNs, not"
+MANAGES = (
+    "manages permissions; an instance role must not change policies, grants or ACLs or pass "
+    "roles: remove it"
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        pytest.param(
+            "iam:*",
+            "arn:aws:iam::123456789012:role/x",
+            "action iam:* grants every iam action; name the actions explicitly",
+            id="service-wide",
+        ),
+        pytest.param(
+            "*:Get*",
+            "arn:aws:s3:::acme/*",
+            '"*:Get*" has a wildcard in its service prefix; name the service and its actions '
+            "(service:Action)",
+            id="every-service",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "*",
+            f'action s3:GetObject {STAR_ADVICE} "*"',
+            id="read-on-star",
+        ),
+        pytest.param(
+            "secretsmanager:GetSecretValue",
+            "*",
+            f'action secretsmanager:GetSecretValue {STAR_ADVICE} "*"',
+            id="secret-on-star",
+        ),
+        pytest.param(
+            "ssm:GetParameter",
+            "arn:aws:iam::*:*",
+            f'action ssm:GetParameter {STAR_ADVICE} arn:aws:iam::*:* (as broad as "*")',
+            id="star-in-disguise",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "arn:aws:s3:::aws-ssm-*/*",
+            "resource arn:aws:s3:::aws-ssm-*/* has a wildcard in its bucket name; the guide "
+            "forbids wildcards in bucket names and Regions: list each bucket",
+            id="wildcard-bucket",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "arn:aws:s3:::*",
+            "resource arn:aws:s3:::* has a wildcard in its bucket name; the guide forbids "
+            "wildcards in bucket names and Regions: list each bucket; "
+            f'action s3:GetObject {STAR_ADVICE} arn:aws:s3:::* (as broad as "*")',
+            id="every-bucket",
+        ),
+        pytest.param(
+            "iam:PassRole",
+            "arn:aws:iam::123456789012:role/x",
+            f"action iam:PassRole {MANAGES}",
+            id="pass-role",
+        ),
+        pytest.param(
+            "iam:PutRolePolicy",
+            "arn:aws:iam::123456789012:role/x",
+            f"action iam:PutRolePolicy {MANAGES}",
+            id="put-role-policy",
+        ),
+        pytest.param(
+            "s3:PutBucketPolicy",
+            "arn:aws:s3:::acme",
+            f"action s3:PutBucketPolicy {MANAGES}",
+            id="put-bucket-policy",
+        ),
+        pytest.param(
+            "kms:CreateGrant",
+            "arn:aws:kms:us-east-2:123456789012:key/k",
+            f"action kms:CreateGrant {MANAGES}",
+            id="create-grant",
+        ),
+        pytest.param(
+            "s3:PutObjectAcl",
+            "arn:aws:s3:::acme/*",
+            f"action s3:PutObjectAcl {MANAGES}",
+            id="put-object-acl",
+        ),
+    ],
+)
+def test_the_least_privilege_gate_refuses_broad_allow_statements(
+    plan_stack, plugin_dir, action, resource, expected
+):
+    name = statements_plugin(
+        plugin_dir, "acme_gate", json.dumps([{**STATEMENT, "Action": action, "Resource": resource}])
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == GATE + expected
+
+
+def test_the_gate_lets_broad_deny_statements_through(plan_stack, plugin_dir):
+    deny = [
+        {**STATEMENT, "Sid": f"Deny{i}", "Effect": "Deny", "Action": a, "Resource": r}
+        for i, (a, r) in enumerate(
+            [("iam:*", "*"), ("s3:GetObject", "arn:aws:s3:::aws-ssm-*/*"), ("iam:PassRole", "*")]
+        )
+    ]
+    name = statements_plugin(plugin_dir, "acme_deny", json.dumps(deny))
+    assert [s["Sid"] for s in statements(plan_stack({"plugins": [name]}))] == [
+        "Deny0",
+        "Deny1",
+        "Deny2",
+    ]
+
+
+BAD = 'plugin "acme_bad" (ssm_profile_statements) statement AcmeParameters: '
+OPERATORS_HINT = (
+    "is not an IAM condition operator (StringEquals, ArnLike, Bool, Null, ...; optionally with "
+    "a ForAnyValue: or ForAllValues: prefix and an IfExists suffix)"
+)
+INCOMPLETE_ARN = (
+    "is not a complete ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, with a service and "
+    "a resource (build ARNs with context.arn())"
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        pytest.param(
+            '{"Bogus": {"a": "b"}}', f'Condition operator "Bogus" {OPERATORS_HINT}', id="bogus"
+        ),
+        pytest.param(
+            '{"StringEqual": {"a": "b"}}',
+            f'Condition operator "StringEqual" {OPERATORS_HINT}; did you mean StringEquals?',
+            id="misspelt",
+        ),
+        pytest.param(
+            '{"ForSomeValues:StringEquals": {"a": "b"}}',
+            'Condition operator "ForSomeValues:StringEquals" has an unknown prefix '
+            '"ForSomeValues:"; IAM\'s set operators are ForAnyValue: and ForAllValues:',
+            id="bad-set-prefix",
+        ),
+        pytest.param(
+            '{"NullIfExists": {"a": "true"}}',
+            'Condition operator "NullIfExists": Null takes no IfExists suffix',
+            id="null-if-exists",
+        ),
+        pytest.param(
+            '{"StringEquals": {"a": []}}',
+            "Condition StringEquals.a has an empty list of values; give at least one value",
+            id="empty-values",
+        ),
+        pytest.param(
+            '{"NumericLessThan": {"a": float("nan")}}',
+            "Condition NumericLessThan.a: NaN is not a finite number",
+            id="nan",
+        ),
+        pytest.param(
+            '{"NumericLessThan": {"a": [1, float("inf")]}}',
+            "Condition NumericLessThan.a: Infinity is not a finite number",
+            id="infinity",
+        ),
+        pytest.param(
+            '{"StringEquals": {"": "b"}}',
+            'Condition StringEquals has a key ""; condition keys are non-empty strings',
+            id="empty-key",
+        ),
+        pytest.param(
+            '{"StringEquals": {"a": [["b"]]}}',
+            "Condition StringEquals.a must be a string, number, boolean or a non-empty list of "
+            'them, got ["b"]',
+            id="nested-list",
+        ),
+    ],
+)
+def test_bad_conditions_are_refused(plan_stack, plugin_dir, condition, expected):
+    name = plugin_dir(
+        "acme_bad",
+        f"""
+        @hookimpl
+        def ssm_profile_statements(context):
+            return [{{**{STATEMENT!r}, "Condition": {condition}}}]
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == BAD + expected
+
+
+def test_iam_condition_operators_with_set_prefixes_and_if_exists_are_accepted(
+    plan_stack, plugin_dir
+):
+    condition = {
+        "ForAllValues:StringEqualsIfExists": {"aws:TagKeys": ["team"]},
+        "ForAnyValue:StringLike": {"aws:PrincipalTag/team": ["a*", "b*"]},
+        "NumericLessThanEquals": {"ssm:x": 3},
+        "BoolIfExists": {"aws:SecureTransport": True},
+        "Null": {"aws:ResourceTag/team": "false"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ssm:us-east-2:123456789012:*"},
+    }
+    name = statements_plugin(plugin_dir, "acme_cond", repr([{**STATEMENT, "Condition": condition}]))
+    (statement,) = statements(plan_stack({"plugins": [name]}))
+    assert statement["Condition"] == condition
+
+
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:s3:", "arn:aws:s3:::", "arn:aws::::acme", "arn::s3:::acme"]
+)
+def test_incomplete_arns_are_refused(plan_stack, plugin_dir, resource):
+    name = statements_plugin(
+        plugin_dir, "acme_bad", json.dumps([{**STATEMENT, "Resource": resource}])
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == BAD + f'"{resource}" {INCOMPLETE_ARN}'
+
+
+def test_condition_operators_are_the_ones_parliament_knows():
+    from ssm_profile import lint
+    from ssm_profile.validation import CONDITION_OPERATORS
+
+    lint._import_parliament()
+    from parliament.statement import OPERATORS
+
+    assert sorted(CONDITION_OPERATORS) == sorted(OPERATORS)
+
+
 def test_a_plugin_that_raises_is_named(plan_stack, plugin_dir):
     name = plugin_dir(
         "acme_raises",
@@ -389,6 +637,179 @@ def test_a_plugin_that_raises_is_named(plan_stack, plugin_dir):
     assert error_of(plan_stack, {"plugins": [name]}) == (
         'plugin "acme_raises" (ssm_profile_statements): raised ValueError: logGroups is required'
     )
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        pytest.param("{1: 'b'}", "tags: tag key 1 is int; tag keys are strings", id="int-key"),
+        pytest.param(
+            "{('a',): 'b'}", "tags: tag key ('a',) is tuple; tag keys are strings", id="tuple-key"
+        ),
+        pytest.param("{'a': {1}}", 'tags.a: tag values must be strings, got "{1}"', id="set-value"),
+    ],
+)
+def test_malformed_plugin_tags_are_named_not_a_traceback(plan_stack, plugin_dir, tags, expected):
+    name = plugin_dir(
+        "acme_tagkey",
+        f"""
+        @hookimpl
+        def ssm_profile_tags(context):
+            return {tags}
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_tagkey" (ssm_profile_tags): {expected}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        pytest.param("raise SystemExit(3)", "raised SystemExit: 3", id="system-exit"),
+        pytest.param("import sys; sys.exit()", "raised SystemExit", id="sys-exit-no-message"),
+        pytest.param(
+            "raise GeneratorExit('closed')", "raised GeneratorExit: closed", id="generator-exit"
+        ),
+        pytest.param(
+            "raise type('Stop', (BaseException,), {})('halt')",
+            "raised Stop: halt",
+            id="base-exception-subclass",
+        ),
+    ],
+)
+def test_a_plugin_raising_a_base_exception_is_named(plan_stack, plugin_dir, statement, expected):
+    name = plugin_dir(
+        "acme_exits",
+        f"""
+        @hookimpl
+        def ssm_profile_statements(context):
+            {statement}
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_exits" (ssm_profile_statements): {expected}'
+    )
+
+
+def test_keyboard_interrupt_in_a_plugin_still_interrupts(plugin_dir):
+    name = plugin_dir(
+        "acme_ctrl_c",
+        """
+        @hookimpl
+        def ssm_profile_tags(context):
+            raise KeyboardInterrupt
+        """,
+    )
+    with pytest.raises(KeyboardInterrupt):
+        run_plugin(name)  # the host without the Pulumi runtime: Ctrl-C is not a plugin error
+
+
+def test_a_plugin_exiting_at_import_time_is_named(plan_stack, plugin_dir):
+    name = plugin_dir("acme_exit_import", "raise SystemExit('not here')\n")
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        'plugin "acme_exit_import": cannot be imported: SystemExit: not here'
+    )
+
+
+def test_a_multi_line_exception_message_stays_one_line(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_lines",
+        r"""
+        @hookimpl
+        def ssm_profile_statements(context):
+            raise ValueError("logGroups is required:\n  set it in\r\n pluginConfig  ")
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        'plugin "acme_lines" (ssm_profile_statements): raised ValueError: logGroups is required: '
+        "set it in pluginConfig"
+    )
+
+
+def test_a_multi_line_check_problem_stays_one_line(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_veto_lines",
+        r"""
+        @hookimpl
+        def ssm_profile_check(statements):
+            return ["first line\nsecond line", "third\u2028fourth"]
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        "ssm-profile:plugins: ssm_profile_check stopped the deployment: "
+        'plugin "acme_veto_lines": first line second line; plugin "acme_veto_lines": third fourth'
+    )
+
+
+def test_a_sid_with_a_line_break_stays_one_line(plan_stack, plugin_dir):
+    name = statements_plugin(plugin_dir, "acme_bad", json.dumps([{**STATEMENT, "Sid": "Bad\nSid"}]))
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        'plugin "acme_bad" (ssm_profile_statements) statement Bad Sid: Sid must be 1 to 128 '
+        'letters and digits, got "Bad\\nSid"'
+    )
+
+
+def test_cli_prints_a_plugins_system_exit_as_one_error_line(tmp_path, plugin_dir, capsys):
+    name = plugin_dir(
+        "acme_cli_exit",
+        r"""
+        @hookimpl
+        def ssm_profile_check(statements):
+            raise SystemExit("stop\nnow")
+        """,
+    )
+    (tmp_path / "Pulumi.x.yaml").write_text(
+        f"config:\n  aws:region: us-east-1\n  ssm-profile:plugins: [{name}]\n"
+    )
+    assert cli(["plan", "--stack", "x", "--stacks-dir", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        'error: plugin "acme_cli_exit" (ssm_profile_check): raised SystemExit: stop now\n'
+    )
+
+
+def test_a_statement_too_large_for_one_policy_names_plugin_hook_and_sid(plan_stack, plugin_dir):
+    resource = "arn:aws:ssm:us-east-2:123456789012:parameter/" + "p" * 7000
+    name = statements_plugin(
+        plugin_dir, "acme_big", json.dumps([{**STATEMENT, "Sid": "Big", "Resource": resource}])
+    )
+    size = Statement("Big", actions=("ssm:GetParameter",), resources=(resource,)).size
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_big" (ssm_profile_statements) statement Big: is {size} characters; it '
+        "cannot fit in one managed policy (6144 characters) and cannot be split, as it has a "
+        "single resource: shorten it or return several smaller statements"
+    )
+
+
+def test_a_statement_whose_split_parts_are_too_large_names_plugin_hook_and_sid(
+    plan_stack, plugin_dir
+):
+    resources = [f"arn:aws:ssm:us-east-2:123456789012:parameter/acme/{i}" for i in range(2)]
+    condition = {
+        "StringEquals": {"aws:PrincipalTag/team": [f"team-{i:04d}" * 5 for i in range(130)]}
+    }
+    statement = {**STATEMENT, "Sid": "Big", "Resource": resources, "Condition": condition}
+    name = statements_plugin(plugin_dir, "acme_big", json.dumps([statement]))
+    message = error_of(plan_stack, {"plugins": [name]})
+    big = Statement("Big", ("ssm:GetParameter",), tuple(resources), condition=condition)
+    part = Statement("Big", ("ssm:GetParameter",), tuple(resources[:1]), condition=condition)
+    assert message == (
+        f'plugin "acme_big" (ssm_profile_statements) statement Big: is {big.size} characters; '
+        "it cannot fit in one managed policy (6144 characters), and split by resource its part "
+        f"with {resources[0]} alone is still {part.size} characters: shorten its actions or "
+        "Condition"
+    )
+
+
+def test_a_large_plugin_statement_that_splits_by_resource_still_deploys(plan_stack, plugin_dir):
+    resources = [f"arn:aws:ssm:us-east-2:123456789012:parameter/acme/{i:03d}" for i in range(150)]
+    name = statements_plugin(
+        plugin_dir, "acme_split", json.dumps([{**STATEMENT, "Sid": "Big", "Resource": resources}])
+    )
+    plan = plan_stack({"plugins": [name]})
+    assert [s["Sid"] for s in statements(plan)] == ["Big", "BigPart2"]
 
 
 def test_duplicate_sid_between_two_plugins_names_both(plan_stack, plugin_dir):
@@ -433,6 +854,85 @@ def test_unknown_hook_name_is_named_with_a_suggestion(plan_stack, plugin_dir):
         'plugin "acme_typo" (ssm_profile_statement): unknown hook; '
         "did you mean ssm_profile_statements?"
     )
+
+
+ORDER = "plugins are called one by one in the order of ssm-profile:plugins; remove it"
+
+
+@pytest.mark.parametrize(
+    ("decorator", "expected"),
+    [
+        pytest.param(
+            "@hookimpl(tryfirst=True)",
+            f"@hookimpl(tryfirst=True) is not supported: {ORDER}",
+            id="tryfirst",
+        ),
+        pytest.param(
+            "@hookimpl(trylast=True)",
+            f"@hookimpl(trylast=True) is not supported: {ORDER}",
+            id="trylast",
+        ),
+        pytest.param(
+            "@hookimpl(optionalhook=True)",
+            "@hookimpl(optionalhook=True) is not supported: every hook must be one of "
+            "ssm-profile's hooks (an unknown name is an error); remove it",
+            id="optionalhook",
+        ),
+        pytest.param(
+            "@hookimpl(wrapper=True)",
+            "@hookimpl(wrapper=True) is not supported: the host calls each implementation "
+            "itself, so there is nothing to wrap; remove it",
+            id="wrapper",
+        ),
+        pytest.param(
+            "@hookimpl(hookwrapper=True)",
+            "@hookimpl(hookwrapper=True) is not supported: the host calls each implementation "
+            "itself, so there is nothing to wrap; remove it",
+            id="hookwrapper",
+        ),
+    ],
+)
+def test_hookimpl_options_are_refused_naming_plugin_and_hook(
+    plan_stack, plugin_dir, decorator, expected
+):
+    name = plugin_dir(
+        "acme_opts",
+        f"""
+        {decorator}
+        def ssm_profile_tags(context):
+            return {{"team": "a"}}
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_opts" (ssm_profile_tags): {expected}'
+    )
+
+
+def test_hookimpl_specname_pointing_elsewhere_is_refused(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_specname",
+        """
+        @hookimpl(specname="ssm_profile_tags")
+        def team_tags(context):
+            return {"team": "a"}
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        'plugin "acme_specname" (ssm_profile_tags): @hookimpl(specname=...) is not supported: '
+        "name the function ssm_profile_tags instead of team_tags"
+    )
+
+
+def test_hookimpl_specname_equal_to_the_function_name_is_harmless(plan_stack, plugin_dir):
+    name = plugin_dir(
+        "acme_same_specname",
+        """
+        @hookimpl(specname="ssm_profile_tags")
+        def ssm_profile_tags(context):
+            return {"team": "a"}
+        """,
+    )
+    assert one(plan_stack({"plugins": [name]}), ROLE)["inputs"]["tags"] == {"team": "a"}
 
 
 def test_hook_argument_mismatch_is_named(plan_stack, plugin_dir):
@@ -504,6 +1004,42 @@ def test_managed_policy_of_another_partition(plan_stack, plugin_dir):
     message = error_of(plan_stack, {"plugins": [name]})
     assert message.startswith('plugin "acme_arn" (ssm_profile_managed_policies): policy [0]:')
     assert "is in partition aws-us-gov; this stack is in aws" in message
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            "AdministratorAccess",
+            "arn:aws:iam::aws:policy/AdministratorAccess grants administrator access",
+        ),
+        (
+            "IAMFullAccess",
+            "arn:aws:iam::aws:policy/IAMFullAccess grants full access to a whole service",
+        ),
+        (
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "arn:aws:iam::aws:policy/PowerUserAccess grants every action outside IAM and "
+            "Organizations",
+        ),
+    ],
+)
+def test_over_broad_managed_policy_from_a_plugin_is_refused(
+    plan_stack, plugin_dir, policy, expected
+):
+    name = plugin_dir(
+        "acme_admin",
+        f"""
+        @hookimpl
+        def ssm_profile_managed_policies(context):
+            return ["AmazonSSMPatchAssociation", {policy!r}]
+        """,
+    )
+    assert error_of(plan_stack, {"plugins": [name]}) == (
+        f'plugin "acme_admin" (ssm_profile_managed_policies): policy [1]: {expected}; an '
+        "instance profile must stay least-privilege: attach a narrower AWS managed policy or "
+        "grant the actions the instances need in statements"
+    )
 
 
 def test_check_vetoes_from_all_plugins_are_reported_together(plan_stack, plugin_dir):

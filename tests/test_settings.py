@@ -4,6 +4,7 @@ exits 2."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -613,6 +614,24 @@ ERROR_CASES = [
         "ssm-profile:managedPolicies[1]",
         "same policy name",
     ),
+    case(
+        "managed-policy-administrator-access",
+        {"managedPolicies": ["AdministratorAccess"]},
+        "ssm-profile:managedPolicies[0]",
+        "grants administrator access; an instance profile must stay least-privilege",
+    ),
+    case(
+        "managed-policy-power-user",
+        {"managedPolicies": ["AmazonSSMPatchAssociation", "PowerUserAccess"]},
+        "ssm-profile:managedPolicies[1]",
+        "grants every action outside IAM and Organizations",
+    ),
+    case(
+        "managed-policy-full-access-arn",
+        {"managedPolicies": ["arn:aws:iam::aws:policy/IAMFullAccess"]},
+        "ssm-profile:managedPolicies[0]",
+        "grants full access to a whole service",
+    ),
     # quota
     case(
         "max-managed-policies-zero",
@@ -918,3 +937,75 @@ def test_a_latin_1_description_with_accents_is_accepted():
         "t",
     )
     assert settings.description == "Rôle SSM des serveurs de Zürich"
+
+
+BROAD = (
+    "; an instance profile must stay least-privilege: attach a narrower AWS managed policy or "
+    "grant the actions the instances need in statements"
+)
+
+
+@pytest.mark.parametrize(
+    ("policy", "arn", "grants"),
+    [
+        (
+            "AdministratorAccess",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "administrator access",
+        ),
+        (
+            "AdministratorAccess-Amplify",
+            "arn:aws:iam::aws:policy/AdministratorAccess-Amplify",
+            "administrator access",
+        ),
+        (
+            "PowerUserAccess",
+            "arn:aws:iam::aws:policy/PowerUserAccess",
+            "every action outside IAM and Organizations",
+        ),
+        (
+            "IAMFullAccess",
+            "arn:aws:iam::aws:policy/IAMFullAccess",
+            "full access to a whole service",
+        ),
+        (
+            "AmazonSSMFullAccess",
+            "arn:aws:iam::aws:policy/AmazonSSMFullAccess",
+            "full access to a whole service",
+        ),
+        (
+            "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+            "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+            "full access to a whole service",
+        ),
+    ],
+)
+def test_over_broad_aws_managed_policies_are_refused_by_name(policy, arn, grants):
+    raw = {"aws:region": "us-east-1", "ssm-profile:managedPolicies": f'["{policy}"]'}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(raw, "ssm-profile", "test")
+    assert str(caught.value) == f"ssm-profile:managedPolicies[0]: {arn} grants {grants}{BROAD}"
+
+
+def test_over_broad_rule_follows_the_partition():
+    raw = {"aws:region": "cn-north-1", "ssm-profile:managedPolicies": '["AdministratorAccess"]'}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(raw, "ssm-profile", "test")
+    assert str(caught.value) == (
+        "ssm-profile:managedPolicies[0]: arn:aws-cn:iam::aws:policy/AdministratorAccess "
+        f"grants administrator access{BROAD}"
+    )
+
+
+def test_narrow_and_customer_managed_policies_pass_the_over_broad_rule():
+    policies = [
+        "AmazonSSMPatchAssociation",
+        "service-role/AmazonEC2RoleforSSM",
+        "arn:aws:iam::111122223333:policy/TeamFullAccess",  # the account's own: not judged
+    ]
+    raw = {"aws:region": "us-east-1", "ssm-profile:managedPolicies": json.dumps(policies)}
+    assert load_settings(raw, "ssm-profile", "test").managed_policies == (
+        "arn:aws:iam::aws:policy/AmazonSSMPatchAssociation",
+        "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM",
+        "arn:aws:iam::111122223333:policy/TeamFullAccess",
+    )
