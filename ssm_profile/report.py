@@ -49,7 +49,7 @@ def to_text(plan: dict[str, Any]) -> str:
     for resource in plan["resources"]:
         lines.append(f"+ {resource['type']}  {resource['name']}")
         for key, value in resource["inputs"].items():
-            if key in DOCUMENT_KEYS and isinstance(value, str):
+            if is_document(key, value):
                 lines.append(f"    {key}:")
                 lines.append(_indent(document_text(value), "      "))
             else:
