@@ -25,8 +25,9 @@ from typing import Any
 # checkout this script belongs to.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ssm_profile import diff, report
-from ssm_profile.stackconfig import default_stacks_dir, list_stacks
+from ssm_profile.config.stackfile import default_stacks_dir, list_stacks
+from ssm_profile.offline import diff, planfile, report
+from ssm_profile.offline.markdown import md_fence
 
 MARKER = "<!-- ssm-profile:plan-diff stack={stack} -->"
 # GitHub refuses comments over 65,536 characters; leave room for the marker and footer.
@@ -73,7 +74,7 @@ def plan_checkout(checkout: Path, python: Path, out: Path) -> dict[str, str | No
 
 
 def _read(path: Path) -> dict[str, Any]:
-    return diff.check_plan(json.loads(path.read_text(encoding="utf-8")), str(path))
+    return planfile.read_plan(path)
 
 
 def _shorten(markdown: str, what: str) -> str:
@@ -98,9 +99,7 @@ def stack_comment(
     """The comment body of one stack, whether it shows changes, whether HEAD failed."""
     title = f"### {project} / {stack}"
     if head_error is not None:
-        body = f"{title}: the offline plan of this pull request fails\n\n" + report.md_fence(
-            head_error
-        )
+        body = f"{title}: the offline plan of this pull request fails\n\n" + md_fence(head_error)
         return body + "\n", True, True
     if head_plan is None:
         body = (
@@ -111,7 +110,7 @@ def stack_comment(
         return body, True, False
     if base_plan is None and base_error is not None:
         body = (
-            f"{title}: the base revision does not plan\n\n{report.md_fence(base_error)}\n\n"
+            f"{title}: the base revision does not plan\n\n{md_fence(base_error)}\n\n"
             "So here is the full offline plan of this pull request instead of a diff:\n\n"
         )
         return body + _shorten(report.to_markdown(head_plan), "plan"), True, False

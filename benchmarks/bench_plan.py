@@ -29,8 +29,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ssm_profile.partitions import PARTITIONS  # noqa: E402
-from ssm_profile.stackconfig import list_stacks  # noqa: E402
+from ssm_profile.aws.partitions import PARTITIONS  # noqa: E402
+from ssm_profile.config.stackfile import list_stacks  # noqa: E402
 
 PLUGIN = textwrap.dedent(
     '''
@@ -75,7 +75,7 @@ LINT_50 = textwrap.dedent(
     """
     import time
     start = time.perf_counter()
-    from ssm_profile.lint import statement_problems
+    from ssm_profile.iam.gate import statement_problems
     for i in range(50):
         assert not statement_problems({"Effect": "Allow", "Action": ["s3:GetObject",
             "s3:PutObject", "kms:Decrypt", "logs:PutLogEvents"],

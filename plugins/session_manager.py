@@ -26,7 +26,7 @@ from typing import Any
 
 from plugins._config import check_known, flag, log_group
 from ssm_profile import PluginContext, hookimpl
-from ssm_profile.settings import check_bucket_name
+from ssm_profile.aws import check_bucket_name
 
 __version__ = "1.0.0"
 

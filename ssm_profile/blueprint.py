@@ -1,34 +1,29 @@
 """Everything a stack will deploy, decided before any resource exists (pure, no Pulumi).
 
-``build_blueprint`` joins the built-in statements and managed policies of the settings with
-what plugins contributed, packs the custom policy, and checks IAM's limits. The component then
+:func:`build_blueprint` joins the stack's own statements and managed policies with what
+plugins contributed, packs the custom policy and checks IAM's limits. The component then
 turns the blueprint into resources one-to-one, so a blueprint that builds is a stack that
 deploys, and a stack that fails here has registered nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from . import documents
-from .documents import Statement
-from .errors import ConfigError, PolicyError
-from .settings import MAX_TAGS, Settings, k
+from .aws import limits
+from .aws.names import attachment_key, custom_policy_names
+from .config.reader import k
+from .config.settings import Settings
+from .errors import ConfigError, PluginError, PolicyError, StatementSizeError
+from .iam import documents
+from .iam.packing import pack
+from .iam.statement import Statement, document, json_size, render
+from .pluginhost.contributions import Contributions
 
-CheckHook = Callable[[Sequence[Statement], Sequence[str]], None]
-
-
-@dataclass(frozen=True)
-class Contributions:
-    """What plugins add to the built-in policies (empty without plugins)."""
-
-    statements: tuple[Statement, ...] = ()
-    managed_policy_arns: tuple[str, ...] = ()
-    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    sources: tuple[Mapping[str, Any], ...] = ()
+SERVICE_SETTING_PATH = "/ssm/managed-instance/default-ec2-instance-management-role"
 
 
 @dataclass(frozen=True)
@@ -41,7 +36,7 @@ class PolicySpec:
     @property
     def document(self) -> str:
         """The policy JSON exactly as the provider receives it."""
-        return documents.render(documents.document(self.statements))
+        return render(document(self.statements))
 
 
 @dataclass(frozen=True)
@@ -67,20 +62,12 @@ class Blueprint:
         if s.mode != "default-host-management":
             return None
         return s.partition.arn(
-            "ssm",
-            s.region,
-            self.account_id,
-            "servicesetting/ssm/managed-instance/default-ec2-instance-management-role",
+            "ssm", s.region, self.account_id, f"servicesetting{SERVICE_SETTING_PATH}"
         )
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
-
-
-def attachment_key(arn: str) -> str:
-    """The part of a managed policy ARN that names its attachment resource (the policy name)."""
-    return arn.rsplit("/", 1)[-1]
 
 
 def _check_attachment_keys(settings: Settings, arns: Sequence[str]) -> None:
@@ -98,32 +85,26 @@ def _check_attachment_keys(settings: Settings, arns: Sequence[str]) -> None:
             raise PolicyError(message)
 
 
-def policy_names(settings: Settings, count: int) -> list[str]:
-    """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
-    base = settings.custom_policy_name
-    names = [base if i == 1 else f"{base}-{i}" for i in range(1, count + 1)]
+def _policy_names(settings: Settings, count: int) -> list[str]:
+    names = custom_policy_names(settings.stack, count)
     for name in names:
-        if len(name) > 128:
+        if len(name) > limits.POLICY_NAME_LIMIT:
             raise PolicyError(
-                f"custom policy name {name!r} is longer than IAM's 128 characters; "
-                "use a shorter stack name"
+                f"custom policy name {name!r} is longer than IAM's {limits.POLICY_NAME_LIMIT} "
+                "characters; use a shorter stack name"
             )
     return names
 
 
-def build_blueprint(
-    settings: Settings,
-    account_id: str,
-    contributions: Contributions | None = None,
-    check: CheckHook | None = None,
-) -> Blueprint:
-    """Resolve the stack's documents, attachments and tags, enforcing IAM's limits."""
-    extra = contributions or Contributions()
-    statements = documents.builtin_statements(settings)
-    statements += sorted(extra.statements, key=lambda s: s.sid)
-    arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
-    _check_attachment_keys(settings, arns)
-    groups = documents.pack(statements)
+def _pack(statements: list[Statement], owners: Mapping[str, str]) -> list[list[Statement]]:
+    """:func:`~ssm_profile.iam.packing.pack`, a statement too large named with its plugin."""
+    try:
+        groups = pack(statements)
+    except StatementSizeError as error:
+        owner = owners.get(error.sid)
+        if owner is None:
+            raise
+        raise PluginError(owner, "ssm_profile_statements", error.detail, error.sid) from None
     seen: set[str] = set()
     for sid in (s.sid for group in groups for s in group):  # split parts are SidPart2, ...
         if sid in seen:
@@ -132,35 +113,56 @@ def build_blueprint(
                 "policy are split into SidPart2, SidPart3, ...)"
             )
         seen.add(sid)
-    names = policy_names(settings, len(groups))
+    return groups
+
+
+def build_blueprint(
+    settings: Settings, account_id: str, contributions: Contributions | None = None
+) -> Blueprint:
+    """Resolve the stack's documents, attachments and tags, enforcing IAM's limits."""
+    extra = contributions or Contributions()
+    statements = documents.builtin_statements(settings)
+    builtin = {s.sid for s in statements}
+    for statement in sorted(extra.statements, key=lambda s: s.sid):
+        if statement.sid in builtin:
+            raise PluginError(
+                extra.owners[statement.sid],
+                "ssm_profile_statements",
+                f"Sid {statement.sid} is already used by a built-in statement",
+                statement.sid,
+            )
+        statements.append(statement)
+    arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
+    _check_attachment_keys(settings, arns)
+    groups = _pack(statements, extra.owners)
+    names = _policy_names(settings, len(groups))
     needed = len(arns) + len(groups)
     if needed > settings.max_managed_policies:
         raise ConfigError(
             k("maxManagedPolicies"),
             f"this stack needs {needed} managed policies on the role ({len(arns)} AWS managed, "
             f"{len(groups)} custom) but the quota is {settings.max_managed_policies}; drop "
-            f"policies or raise the quota (IAM allows up to 20 after a quota increase)",
+            "policies or raise the quota (IAM allows up to "
+            f"{limits.MAX_MANAGED_POLICIES_QUOTA} after a quota increase)",
         )
 
     tags = dict(settings.tags)
     tags.update(extra.tags)
-    if len(tags) > MAX_TAGS:
-        raise ConfigError(k("tags"), f"{len(tags)} tags with plugin tags; IAM allows {MAX_TAGS}")
+    if len(tags) > limits.MAX_TAGS:
+        raise ConfigError(
+            k("tags"), f"{len(tags)} tags with plugin tags; IAM allows {limits.MAX_TAGS}"
+        )
 
     trust = documents.trust_policy(settings, account_id)
-    if trust is not None and documents.json_size(trust) > documents.TRUST_POLICY_SIZE_LIMIT:
+    if trust is not None and json_size(trust) > limits.TRUST_POLICY_SIZE_LIMIT:
         raise PolicyError("the role's trust policy exceeds IAM's 2,048 characters")
-
-    policies = tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True))
-    if check is not None:
-        check([s for p in policies for s in p.statements], arns)
 
     return Blueprint(
         settings=settings,
         account_id=account_id,
-        trust_policy=documents.render(trust) if trust is not None else None,
+        trust_policy=render(trust) if trust is not None else None,
         managed_policy_arns=arns,
-        custom_policies=policies,
+        custom_policies=tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True)),
         tags=MappingProxyType(tags),
         plugins=extra.sources,
     )

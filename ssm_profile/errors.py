@@ -7,7 +7,11 @@ The command line prints it as ``error: <cause>`` and exits 2; under ``pulumi up`
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
+from collections.abc import Sequence
+from typing import Any
 
 # A line break (as str.splitlines sees one) and the whitespace around it.
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
@@ -16,6 +20,21 @@ _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
 def one_line(text: str) -> str:
     """``text`` with each line break and the whitespace around it collapsed to one space."""
     return _LINE_BREAK.sub(" ", text).strip()
+
+
+def q(value: Any) -> str:
+    """A value quoted for an error message, as JSON (``"us-east-*"``)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def suggest(word: str, choices: Sequence[str], prefix: str = "") -> str:
+    """``'; did you mean X?'`` for the closest choice, or ``''``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not close and choices:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f"; did you mean {prefix}{close[0]}?" if close else ""
 
 
 class SsmProfileError(Exception):

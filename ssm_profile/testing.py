@@ -18,10 +18,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .blueprint import Blueprint, build_blueprint
+from .aws.names import DEFAULT_ACCOUNT_ID
+from .blueprint import Blueprint
+from .config import load_settings
 from .errors import SsmProfileError
-from .plugins import collect, deployed_form
-from .settings import DEFAULT_ACCOUNT_ID, load_settings
+from .pipeline import resolve
 
 __all__ = ["PluginRun", "run_plugin"]
 
@@ -38,7 +39,7 @@ class PluginRun:
         """Every custom policy statement (built-in and plugin), Action/Resource as tuples."""
         if self.blueprint is None:
             return []
-        return [deployed_form(s) for s in self.blueprint.statements]
+        return [s.deployed_form() for s in self.blueprint.statements]
 
     def statement(self, sid: str) -> Mapping[str, Any]:
         """The statement with this Sid (``KeyError`` if there is none)."""
@@ -91,7 +92,6 @@ def run_plugin(
         raw["ssm-profile:pluginConfig"] = json.dumps({name: dict(config)})
     try:
         settings = load_settings(raw, "ssm-profile", stack)
-        contributions, check = collect(settings, account_id, preloaded)
-        return PluginRun(build_blueprint(settings, account_id, contributions, check))
+        return PluginRun(resolve(settings, account_id, preloaded))
     except SsmProfileError as error:
         return PluginRun(None, [str(error)])

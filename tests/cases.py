@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO, write_stack
+from helpers import REPO, write_stack
 
-from ssm_profile.partitions import PARTITIONS
-from ssm_profile.plan import Plan, run_program
-from ssm_profile.stackconfig import list_stacks, load_stack
+from ssm_profile.aws.partitions import PARTITIONS
+from ssm_profile.config.stackfile import list_stacks, load_stack
+from ssm_profile.offline.plan import Plan, run_program
 
 EXAMPLE_STACKS = tuple(list_stacks(REPO / "stacks"))
 

@@ -35,11 +35,11 @@ os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
 import boto3
 import botocore.exceptions
-from conftest import ACTIVATION, ATTACHMENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
+from helpers import ACTIVATION, ATTACHMENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
 from moto import mock_aws
 
-from ssm_profile.partitions import partition_of
-from ssm_profile.plan import Plan
+from ssm_profile.aws.partitions import partition_of
+from ssm_profile.offline.plan import Plan
 
 COMPONENT = "ssm-profile:index:InstanceProfile"
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import pulumi
 import pytest
-from conftest import ACCOUNT, PROFILE, ROLE, one, resources
+from helpers import ACCOUNT, PROFILE, ROLE, one, resources
 
-from ssm_profile import program
 from ssm_profile.blueprint import build_blueprint
-from ssm_profile.component import SsmInstanceProfile
-from ssm_profile.settings import load_settings
+from ssm_profile.config import load_settings
+from ssm_profile.deploy import program
+from ssm_profile.deploy.component import SsmInstanceProfile
 
 
 def _settings(**values: str):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import (
+from helpers import (
     ACCOUNT,
     ACTIVATION,
     POLICY,
@@ -22,9 +22,9 @@ from conftest import (
     statements,
 )
 
+from ssm_profile.config import KNOWN_KEYS
 from ssm_profile.errors import ConfigError
-from ssm_profile.plan import Plan
-from ssm_profile.settings import KNOWN_KEYS
+from ssm_profile.offline.plan import Plan
 
 Check = Callable[[Plan], None]
 EXISTING = {"mode": "existing-role", "existingRoleName": "WebServers"}
@@ -245,10 +245,10 @@ def test_hybrid_activation_carries_the_tags(plan_stack):
 
 def test_example_stacks_use_their_keys(plan_stack):
     """The prod example exercises the keys the spec asks of it."""
-    from conftest import REPO
+    from helpers import REPO
 
-    from ssm_profile.plan import run_program
-    from ssm_profile.stackconfig import load_stack
+    from ssm_profile.config.stackfile import load_stack
+    from ssm_profile.offline.plan import run_program
 
     prod = run_program(load_stack("prod", None, REPO))
     assert _role(prod)["path"] == "/ssm/"

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POLICY, PROFILE, ROLE
+from helpers import POLICY, PROFILE, ROLE
 from markdown_it import MarkdownIt
 
-from ssm_profile.__main__ import main
-from ssm_profile.diff import diff_plans
+from ssm_profile.cli import main
+from ssm_profile.offline.diff import diff_plans
 
 GUIDE = {"vpcEndpoints": True, "buckets": ["logs-bucket", "scripts-bucket"]}
 
@@ -280,7 +280,7 @@ def test_outputs_only_and_different_stacks_are_reported(plan_stack, tmp_path, ca
 
 
 def test_the_markdown_diff_parses_into_alerts_table_and_diff_block(plan_stack):
-    from ssm_profile.diff import to_markdown
+    from ssm_profile.offline.diff import to_markdown
 
     old = plan_stack(GUIDE).to_json()
     new = plan_stack({**GUIDE, "roleName": "Renamed", "regions": ["us-east-2", "us-west-2"]})

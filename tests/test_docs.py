@@ -11,9 +11,9 @@ import textwrap
 import types
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
-from ssm_profile import hookspecs
+from ssm_profile.pluginhost import hookspecs
 from ssm_profile.testing import run_plugin
 
 README = (REPO / "README.md").read_text()
@@ -29,7 +29,7 @@ def signatures(source: str) -> dict[str, str]:
 
 
 def spec_signatures() -> dict[str, str]:
-    return signatures((REPO / "ssm_profile" / "hookspecs.py").read_text())
+    return signatures((REPO / "ssm_profile" / "pluginhost" / "hookspecs.py").read_text())
 
 
 def hook_reference() -> str:
@@ -84,7 +84,7 @@ def offline_plan_section() -> str:
 
 
 def _plan_parser():
-    from ssm_profile.__main__ import _parser
+    from ssm_profile.cli import _parser
 
     parser = _parser()
     (commands,) = [a for a in parser._actions if a.dest == "command"]
@@ -102,7 +102,7 @@ def test_the_offline_plan_synopsis_lists_every_option_of_plan():
 
 def test_the_offline_plan_examples_run(tmp_path, monkeypatch, capsys):
     """Every example command of the section, run from the project folder as it says."""
-    from ssm_profile.__main__ import main
+    from ssm_profile.cli import main
 
     blocks = re.findall(r"```sh\n(.*?)```", offline_plan_section(), re.S)
     commands = [

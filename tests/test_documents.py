@@ -7,25 +7,18 @@ import math
 from dataclasses import replace
 
 import pytest
-from conftest import ATTACHMENT, POLICY, attached, grants, policy_documents, resources, statements
+from helpers import ATTACHMENT, POLICY, attached, grants, policy_documents, resources, statements
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssm_profile.documents import (
-    POLICY_SIZE_LIMIT,
-    Statement,
-    aws_owned_buckets,
-    document,
-    document_size,
-    json_size,
-    own_bucket_statements,
-    pack,
-    region_statement,
-    render,
-)
+from ssm_profile.aws.buckets import aws_owned_buckets
+from ssm_profile.aws.limits import POLICY_SIZE_LIMIT
+from ssm_profile.aws.partitions import PARTITIONS
+from ssm_profile.config import Bucket
 from ssm_profile.errors import ConfigError, PolicyError
-from ssm_profile.partitions import PARTITIONS
-from ssm_profile.settings import Bucket
+from ssm_profile.iam.documents import own_bucket_statements, region_statement
+from ssm_profile.iam.packing import document_size, pack
+from ssm_profile.iam.statement import Statement, document, json_size, render
 
 AWS = PARTITIONS["aws"]
 
@@ -485,10 +478,11 @@ def test_quota_exceeded_says_how_many_policies_are_needed(plan_stack):
 
 
 def test_a_sid_that_collides_with_a_split_part_is_rejected():
-    from ssm_profile.blueprint import Contributions, build_blueprint
-    from ssm_profile.documents import Statement
+    from ssm_profile.blueprint import build_blueprint
+    from ssm_profile.config import load_settings
     from ssm_profile.errors import PolicyError
-    from ssm_profile.settings import load_settings
+    from ssm_profile.iam.statement import Statement
+    from ssm_profile.pluginhost.contributions import Contributions
 
     big = Statement(
         sid="Big",

@@ -7,10 +7,10 @@ import json
 
 import pytest
 from cases import ALL, config_of, plan_of
-from conftest import ATTACHMENT, POLICY, PROFILE, ROLE, one, resources
 from emulator import EmulatorError, IamEmulator
+from helpers import ATTACHMENT, POLICY, PROFILE, ROLE, one, resources
 
-from ssm_profile.settings import load_settings
+from ssm_profile.config import load_settings
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The guide's own example grants exactly what the guide's JSON grants (SPEC section 4)."""
 
-from conftest import POLICY, ROLE, grants, one, statements
+from helpers import POLICY, ROLE, grants, one, statements
 
 GUIDE_REGION = "us-east-2"
 GUIDE_BUCKETS = [

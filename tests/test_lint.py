@@ -7,9 +7,10 @@ import json
 
 import pytest
 from cases import ALL, plan_of
-from conftest import POLICY, resources
+from helpers import POLICY, resources
 
-from ssm_profile import lint
+from ssm_profile.iam import actions as action_db
+from ssm_profile.iam import gate, lint
 
 # The built-in statement the guide requires for buckets declared crossAccount: true. It is no
 # plugin statement, so the plugin gate never judges it; it would refuse it from a plugin.
@@ -34,7 +35,7 @@ def test_every_rendered_policy_has_no_parliament_finding(case):
     for document in documents:
         assert lint.lint_document(document) == []
         for statement in document["Statement"]:
-            problems = lint.statement_problems(statement)
+            problems = gate.statement_problems(statement)
             if statement["Sid"] == CROSS_ACCOUNT_ACL:
                 assert problems == [f"action s3:PutObjectAcl {MANAGES}"]
             else:
@@ -93,28 +94,28 @@ def statement(action, resource="*", effect="Allow", **extra):
 
 def test_star_resource_on_a_write_action_with_resource_level_permissions_is_refused():
     advice = 'supports resource-level permissions; grant it on specific ARNs, not "*"'
-    assert lint.statement_problems(statement("s3:PutObject")) == [f"action s3:PutObject {advice}"]
-    assert lint.statement_problems(statement(["kms:Decrypt"])) == [f"action kms:Decrypt {advice}"]
+    assert gate.statement_problems(statement("s3:PutObject")) == [f"action s3:PutObject {advice}"]
+    assert gate.statement_problems(statement(["kms:Decrypt"])) == [f"action kms:Decrypt {advice}"]
 
 
 def test_star_resource_on_actions_without_resource_level_permissions_is_accepted():
     # List access level, no resource type: "*" is the only thing IAM accepts
-    assert lint.statement_problems(statement("logs:DescribeLogGroups")) == []
-    assert lint.statement_problems(statement("s3:ListAllMyBuckets")) == []
+    assert gate.statement_problems(statement("logs:DescribeLogGroups")) == []
+    assert gate.statement_problems(statement("s3:ListAllMyBuckets")) == []
     # Write access level without resource-level permissions: "*" is what IAM requires
-    assert lint.statement_problems(statement("cloudwatch:PutMetricData")) == []
-    assert lint.statement_problems(statement("ssmmessages:CreateControlChannel")) == []
+    assert gate.statement_problems(statement("cloudwatch:PutMetricData")) == []
+    assert gate.statement_problems(statement("ssmmessages:CreateControlChannel")) == []
 
 
 @pytest.mark.parametrize(
     "action", ["s3:GetObject", "secretsmanager:GetSecretValue", "s3:GetEncryptionConfiguration"]
 )
 def test_star_resource_on_read_actions_with_resource_level_permissions_is_refused(action):
-    assert lint.statement_problems(statement(action)) == [f'action {action} {ADVICE} "*"']
+    assert gate.statement_problems(statement(action)) == [f'action {action} {ADVICE} "*"']
 
 
 def test_star_resource_on_a_list_action_with_a_resource_type_is_refused():
-    assert lint.statement_problems(statement("s3:ListBucket")) == [
+    assert gate.statement_problems(statement("s3:ListBucket")) == [
         f'action s3:ListBucket {ADVICE} "*"'
     ]
 
@@ -123,15 +124,15 @@ def test_star_resource_on_a_list_action_with_a_resource_type_is_refused():
     "resource", ["arn:aws:iam::*:*", "arn:aws:ssm:*:*:*", "arn:aws:logs:us-east-1:123456789012:*"]
 )
 def test_arns_whose_resource_part_is_only_wildcards_count_as_star(resource):
-    assert lint.statement_problems(statement("ssm:GetParameter", resource)) == [
+    assert gate.statement_problems(statement("ssm:GetParameter", resource)) == [
         f'action ssm:GetParameter {ADVICE} {resource} (as broad as "*")'
     ]
     # still fine for an action IAM grants only on "*"
-    assert lint.statement_problems(statement("logs:DescribeLogGroups", resource)) == []
+    assert gate.statement_problems(statement("logs:DescribeLogGroups", resource)) == []
 
 
 def test_s3_arn_of_every_bucket_is_refused_as_a_wildcard_bucket_and_as_star():
-    assert lint.statement_problems(statement("s3:GetObject", "arn:aws:s3:::*")) == [
+    assert gate.statement_problems(statement("s3:GetObject", "arn:aws:s3:::*")) == [
         f"resource arn:aws:s3:::* {WILDCARD_BUCKET}",
         f'action s3:GetObject {ADVICE} arn:aws:s3:::* (as broad as "*")',
     ]
@@ -142,15 +143,15 @@ def test_s3_arn_of_every_bucket_is_refused_as_a_wildcard_bucket_and_as_star():
     ["arn:aws:s3:::aws-ssm-*/*", "arn:aws:s3:::aws-ssm-us-east-?", "arn:aws-cn:s3:::*-x"],
 )
 def test_s3_arns_with_a_wildcard_in_the_bucket_name_are_refused(resource):
-    assert lint.statement_problems(statement("s3:GetObject", resource)) == [
+    assert gate.statement_problems(statement("s3:GetObject", resource)) == [
         f"resource {resource} {WILDCARD_BUCKET}"
     ]
 
 
 def test_wildcards_in_s3_object_keys_and_other_arns_are_not_bucket_wildcards():
-    assert lint.statement_problems(statement("s3:GetObject", "arn:aws:s3:::b/x*/?.log")) == []
+    assert gate.statement_problems(statement("s3:GetObject", "arn:aws:s3:::b/x*/?.log")) == []
     access_point = "arn:aws:s3:us-east-1:123456789012:accesspoint/ap-*"
-    assert lint.statement_problems(statement("s3:GetObject", access_point)) == []
+    assert gate.statement_problems(statement("s3:GetObject", access_point)) == []
 
 
 @pytest.mark.parametrize(
@@ -159,12 +160,10 @@ def test_wildcards_in_s3_object_keys_and_other_arns_are_not_bucket_wildcards():
         ("iam:*", "every iam action"),
         ("s3:*", "every s3 action"),
         ("s3:?*", "every s3 action"),
-        ("*:Get*", "actions of every service"),
-        ("s?s:GetParameter", "actions of every service"),
     ],
 )
 def test_service_wide_action_patterns_are_refused(action, scope):
-    assert lint.statement_problems(statement(action, "arn:aws:s3:::b/*")) == [
+    assert gate.statement_problems(statement(action, "arn:aws:s3:::b/*")) == [
         f"action {action} grants {scope}; name the actions explicitly"
     ]
 
@@ -180,11 +179,11 @@ def test_service_wide_action_patterns_are_refused(action, scope):
     ],
 )
 def test_permissions_management_actions_are_refused_on_any_resource(action, resource):
-    assert lint.statement_problems(statement(action, resource)) == [f"action {action} {MANAGES}"]
+    assert gate.statement_problems(statement(action, resource)) == [f"action {action} {MANAGES}"]
 
 
 def test_a_wildcard_reaching_permissions_management_names_what_it_matched():
-    (problem,) = lint.statement_problems(statement("kms:*Grant", "arn:aws:kms:*:1:key/k"))
+    (problem,) = gate.statement_problems(statement("kms:*Grant", "arn:aws:kms:*:1:key/k"))
     assert problem == (
         "action kms:*Grant matches kms:CreateGrant, kms:RetireGrant, kms:RevokeGrant, which "
         "manage permissions; an instance role must not change policies, grants or ACLs or pass "
@@ -193,7 +192,7 @@ def test_a_wildcard_reaching_permissions_management_names_what_it_matched():
 
 
 def test_pass_role_on_star_gets_both_problems():
-    assert lint.statement_problems(statement("iam:PassRole")) == [
+    assert gate.statement_problems(statement("iam:PassRole")) == [
         f"action iam:PassRole {MANAGES}",
         f'action iam:PassRole {ADVICE} "*"',
     ]
@@ -203,20 +202,29 @@ def test_pass_role_on_star_gets_both_problems():
     ("action", "resource"),
     [
         ("iam:*", "*"),
-        ("*:Get*", "*"),
         ("s3:GetObject", "arn:aws:s3:::aws-ssm-*/*"),
         ("iam:PassRole", "*"),
         ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:*"),
     ],
 )
 def test_deny_statements_may_be_broad(action, resource):
-    assert lint.statement_problems(statement(action, resource, effect="Deny")) == []
+    assert gate.statement_problems(statement(action, resource, effect="Deny")) == []
 
 
 def test_specific_arns_are_accepted_and_deny_may_use_star():
     ok = statement("s3:PutObject", "arn:aws:s3:::bucket/prefix/*")
-    assert lint.statement_problems(ok) == []
-    assert lint.statement_problems(statement("s3:PutObject", effect="Deny")) == []
+    assert gate.statement_problems(ok) == []
+    assert gate.statement_problems(statement("s3:PutObject", effect="Deny")) == []
+
+
+@pytest.mark.parametrize("effect", ["Allow", "Deny"])
+@pytest.mark.parametrize("action", ["*:Get*", "s?s:GetParameter"])
+def test_a_wildcard_service_prefix_is_refused_whatever_the_effect(action, effect):
+    """The same rule as the parser's (ssm_profile.iam.rules), for any statement."""
+    assert gate.statement_problems(statement(action, "*", effect=effect)) == [
+        f'"{action}" has a wildcard in its service prefix; name the service and its actions '
+        "(service:Action)"
+    ]
 
 
 def test_not_resource_counts_as_star():
@@ -226,64 +234,65 @@ def test_not_resource_counts_as_star():
         "Action": "s3:PutObject",
         "NotResource": "arn:aws:s3:::a/*",
     }
-    assert lint.statement_problems(data) == [
+    assert gate.statement_problems(data) == [
+        "NotAction/NotResource with Allow grants everything not listed; use them only with Deny",
         "action s3:PutObject supports resource-level permissions; grant it on specific ARNs, "
-        "not NotResource"
+        "not NotResource",
     ]
 
 
 def test_unknown_actions_are_refused_with_a_suggestion():
-    assert lint.statement_problems(statement("s3:GetObjekt", "arn:aws:s3:::b/*")) == [
+    assert gate.statement_problems(statement("s3:GetObjekt", "arn:aws:s3:::b/*")) == [
         "action s3:GetObjekt is unknown: not in parliament's IAM database; did you mean "
         "s3:GetObject?"
     ]
-    (problem,) = lint.statement_problems(statement("nosuchservice:GetThing", "arn:aws:s3:::b/*"))
+    (problem,) = gate.statement_problems(statement("nosuchservice:GetThing", "arn:aws:s3:::b/*"))
     assert "nosuchservice:GetThing" in problem and "no service 'nosuchservice'" in problem
-    (problem,) = lint.statement_problems(statement("logs:Descrybe*", "*"))
+    (problem,) = gate.statement_problems(statement("logs:Descrybe*", "*"))
     assert problem == "action logs:Descrybe* matches no action in parliament's IAM database"
-    (problem,) = lint.statement_problems(statement("*"))
-    assert problem == 'action "*" grants every action of every service'
+    (problem,) = gate.statement_problems(statement("*"))
+    assert problem == 'the action "*" grants every AWS action; name service:Action'
 
 
 def test_wildcards_expand_with_parliaments_data():
-    names = {str(a) for a in lint.expand_action("logs:Describe*")}
+    names = {str(a) for a in action_db.expand_action("logs:Describe*")}
     assert {"logs:DescribeLogGroups", "logs:DescribeLogStreams"} <= names
     assert all(name.startswith("logs:Describe") for name in names)
-    assert {str(a) for a in lint.expand_action("S3:getobjec?")} == {"s3:GetObject"}
+    assert {str(a) for a in action_db.expand_action("S3:getobjec?")} == {"s3:GetObject"}
     # some Describe actions have resource types: "*" is refused for those, named
-    (problem,) = lint.statement_problems(statement("logs:Describe*"))
+    (problem,) = gate.statement_problems(statement("logs:Describe*"))
     assert problem.startswith("action logs:Describe* matches logs:DescribeLogStreams, ")
     assert "logs:DescribeLogGroups" not in problem  # IAM grants it on "*" only
     # a wildcard that reaches write actions names the pattern and what it matched
-    (problem,) = lint.statement_problems(statement("logs:Create*"))
+    (problem,) = gate.statement_problems(statement("logs:Create*"))
     assert problem.startswith("action logs:Create* matches logs:Create")
     assert " more, which support resource-level permissions" in problem
     assert problem.endswith('grant them on specific ARNs, not "*"')
     # ... and one that reaches a permissions-management action says so first
-    (managing, broad) = lint.statement_problems(statement("logs:Put*"))
+    (managing, broad) = gate.statement_problems(statement("logs:Put*"))
     assert managing.startswith("action logs:Put* matches logs:PutResourcePolicy, which manages")
     assert broad.startswith("action logs:Put* matches logs:Put")
 
 
 def test_cached_index_equals_parliaments_database():
-    parliament = lint._import_parliament()
-    assert lint.action_index() == lint.build_index(parliament.iam_definition)
-    kms = {row[0]: row for row in lint.action_index()["kms"]}
+    parliament = action_db.import_parliament()
+    assert action_db.action_index() == action_db.build_index(parliament.iam_definition)
+    kms = {row[0]: row for row in action_db.action_index()["kms"]}
     assert kms["Decrypt"] == ("Decrypt", "Write", True)
 
 
 def test_actions_parliament_lists_twice_are_named_once():
     # parliament has two "iam" services (two rows per action): one name, one action
-    assert len(lint.expand_action("iam:CreateAccessKey")) == 1
-    assert lint.statement_problems(statement("iam:CreateAccessKey")) == [
+    assert len(action_db.expand_action("iam:CreateAccessKey")) == 1
+    assert gate.statement_problems(statement("iam:CreateAccessKey")) == [
         "action iam:CreateAccessKey supports resource-level permissions; grant it on specific "
         'ARNs, not "*"'
     ]
-    assert lint.statement_problems(statement("iam:CreateAccessKe?")) == [
+    assert gate.statement_problems(statement("iam:CreateAccessKe?")) == [
         "action iam:CreateAccessKe? matches iam:CreateAccessKey, which supports resource-level "
         'permissions; grant it on specific ARNs, not "*"'
     ]
     # ses lists CreateConfigurationSet in two rows that differ (API v1 and v2)
-    (problem,) = lint.statement_problems(statement("ses:CreateConfigurationSet*"))
+    (problem,) = gate.statement_problems(statement("ses:CreateConfigurationSet*"))
     names = problem.split(" matches ")[1].split(", which")[0].split(", ")
     assert len(names) == len(set(names)) == 2, problem

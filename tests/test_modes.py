@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import (
+from helpers import (
     ACCOUNT,
     ACTIVATION,
     ATTACHMENT,

@@ -6,7 +6,7 @@ import json
 
 import botocore.loaders
 import pytest
-from conftest import (
+from helpers import (
     ACCOUNT,
     PROFILE,
     ROLE,
@@ -17,7 +17,7 @@ from conftest import (
     statements,
 )
 
-from ssm_profile.partitions import ALL_REGIONS, PARTITIONS, partition_of
+from ssm_profile.aws.partitions import ALL_REGIONS, PARTITIONS, partition_of
 
 # (aws:region, partition, EC2 service principal)
 PARTITION_CASES = [

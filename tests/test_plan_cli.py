@@ -8,11 +8,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, write_stack
+from helpers import REPO, write_stack
 
-from ssm_profile import report
-from ssm_profile.__main__ import main
-from ssm_profile.stackconfig import list_stacks
+from ssm_profile.cli import main
+from ssm_profile.config.stackfile import list_stacks
+from ssm_profile.offline import report
 
 EXAMPLE_STACKS = ["dev", "staging", "prod"]
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from conftest import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, attached, one, resources, statements
+from helpers import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, attached, one, resources, statements
 
-from ssm_profile import program
-from ssm_profile.__main__ import main as cli
-from ssm_profile.documents import Statement
+from ssm_profile.cli import main as cli
+from ssm_profile.deploy import program
 from ssm_profile.errors import SsmProfileError
+from ssm_profile.iam.statement import Statement
 from ssm_profile.testing import run_plugin
 
 STATEMENT = {
@@ -616,10 +616,10 @@ def test_incomplete_arns_are_refused(plan_stack, plugin_dir, resource):
 
 
 def test_condition_operators_are_the_ones_parliament_knows():
-    from ssm_profile import lint
-    from ssm_profile.validation import CONDITION_OPERATORS
+    from ssm_profile.iam.actions import import_parliament
+    from ssm_profile.iam.parse import CONDITION_OPERATORS
 
-    lint._import_parliament()
+    import_parliament()
     from parliament.statement import OPERATORS
 
     assert sorted(CONDITION_OPERATORS) == sorted(OPERATORS)

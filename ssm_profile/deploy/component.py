@@ -11,9 +11,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .blueprint import Blueprint, attachment_key
+from ..aws.names import attachment_key, part_suffix, ssm_role_reference
+from ..aws.types import COMPONENT
+from ..blueprint import Blueprint
 
-TYPE = "ssm-profile:index:InstanceProfile"
+TYPE = COMPONENT
 
 
 class SsmInstanceProfile(pulumi.ComponentResource):
@@ -53,7 +55,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         attachments = []
         custom_arns = []
         for index, spec in enumerate(blueprint.custom_policies, start=1):
-            suffix = "" if index == 1 else f"-{index}"
+            suffix = part_suffix(index)
             policy = aws.iam.Policy(
                 f"{name}-policy{suffix}",
                 name=spec.name,
@@ -110,7 +112,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                 f"{name}-activation",
                 # SSM resolves IamRole to arn:...:role/<IamRole>: a role path belongs in it.
                 iam_role=pulumi.Output.from_input(role_name).apply(
-                    lambda n: s.path.lstrip("/") + n
+                    lambda n: ssm_role_reference(s.path, n)
                 ),
                 registration_limit=s.activation.registration_limit,
                 expiration_date=s.activation.expiration_date,
@@ -125,7 +127,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             setting = aws.ssm.ServiceSetting(
                 f"{name}-default-host-management",
                 setting_id=blueprint.service_setting_id,
-                setting_value=s.path.lstrip("/") + s.role_name,
+                setting_value=ssm_role_reference(s.path, s.role_name),
                 opts=after_attachments,
             )
             outputs["serviceSettingId"] = setting.setting_id

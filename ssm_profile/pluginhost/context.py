@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .settings import Settings
+from ..config.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""Validation of statements that come from outside the program (plugins) - pure, no Pulumi.
+"""Parsing statements that come from outside the program (plugins): pure, no Pulumi.
 
-Turns a statement mapping into a normalised :class:`~ssm_profile.documents.Statement`, or
-raises :class:`StatementError` saying what is wrong. The plugin host adds which plugin and
-hook returned it.
+Turns a statement mapping into a normalised :class:`~ssm_profile.iam.statement.Statement`,
+or raises :class:`StatementError` saying what is wrong. The plugin host adds which plugin
+and hook returned it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .documents import Statement
-from .partitions import Partition
-from .settings import suggest
+from ..aws.partitions import Partition
+from ..errors import suggest
+from .rules import action_problem, allow_with_not_problem
+from .statement import Statement
 
 ALLOWED_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
 _SID = re.compile(r"^[A-Za-z0-9]{1,128}$")
@@ -75,14 +76,9 @@ def as_strings(value: Any, key: str) -> tuple[str, ...]:
 
 
 def _check_action(action: str) -> None:
-    if action == "*":
-        raise StatementError('the action "*" grants every AWS action; name service:Action')
-    service = action.partition(":")[0]
-    if "*" in service or "?" in service:
-        raise StatementError(
-            f"{json.dumps(action)} has a wildcard in its service prefix; name the service "
-            "and its actions (service:Action)"
-        )
+    problem = action_problem(action)
+    if problem:
+        raise StatementError(problem)
     if not _ACTION.match(action):
         raise StatementError(f"{json.dumps(action)} is not an action of the form service:Action")
 
@@ -210,10 +206,9 @@ def parse_statement(data: Any, partition: Partition) -> Statement:
         raise StatementError("needs exactly one of Action or NotAction")
     if ("Resource" in data) == ("NotResource" in data):
         raise StatementError("needs exactly one of Resource or NotResource")
-    if effect == "Allow" and ("NotAction" in data or "NotResource" in data):
-        raise StatementError(
-            "NotAction/NotResource with Allow grants everything not listed; use them only with Deny"
-        )
+    problem = allow_with_not_problem(data)
+    if problem:
+        raise StatementError(problem)
 
     action_key = "Action" if "Action" in data else "NotAction"
     actions = as_strings(data[action_key], action_key)

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError, SsmProfileError
+from ..errors import ConfigError, SsmProfileError
 
 
 class _Loader(yaml.SafeLoader):

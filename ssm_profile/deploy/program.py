@@ -12,11 +12,10 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
-from . import plugins
-from .blueprint import build_blueprint
+from ..config import Settings, load_settings
+from ..errors import SsmProfileError
+from ..pipeline import resolve
 from .component import SsmInstanceProfile
-from .errors import SsmProfileError
-from .settings import Settings, load_settings
 
 COMPONENT_NAME = "ssm-profile"
 
@@ -42,8 +41,7 @@ def main() -> dict[str, Any]:
     before any resource is registered."""
     settings = load()
     account_id = aws.get_caller_identity().account_id
-    contributions, check = plugins.collect(settings, account_id)
-    blueprint = build_blueprint(settings, account_id, contributions, check)
+    blueprint = resolve(settings, account_id)
     component = SsmInstanceProfile(COMPONENT_NAME, blueprint)
     for key, value in component.outputs.items():
         pulumi.export(key, value)

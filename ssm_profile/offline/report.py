@@ -1,4 +1,4 @@
-"""Render a plan (the JSON object of SPEC section 6) for people (pure, no Pulumi).
+"""Render a plan (the plan file's object, docs/review.md) for people (pure, no Pulumi).
 
 ``text`` for a terminal, ``json`` for machines and ``markdown`` for a pull request comment
 (GitHub-flavoured: a resources table, each policy document in a fenced json block, outputs).
@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import planfile
+from .markdown import md_code, md_fence, md_table
+
 # Inputs that hold IAM JSON documents as strings; shown parsed and pretty-printed.
 DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
-
-
-def to_json(plan: dict[str, Any]) -> str:
-    """The ``--format json`` text: stable key order, one trailing newline."""
-    return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
 
 
 def value_text(value: Any) -> str:
@@ -59,42 +57,6 @@ def to_text(plan: dict[str, Any]) -> str:
     for key, value in plan["outputs"].items():
         lines.append(f"    {key}: {value_text(value)}")
     return "\n".join(lines) + "\n"
-
-
-# --- markdown ---------------------------------------------------------------------------------
-
-
-def _longest_run(text: str, char: str) -> int:
-    longest = run = 0
-    for c in text:
-        run = run + 1 if c == char else 0
-        longest = max(longest, run)
-    return longest
-
-
-def md_code(text: str) -> str:
-    """``text`` as an inline code span, whatever backticks it holds."""
-    ticks = "`" * (_longest_run(text, "`") + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def md_cell(text: str) -> str:
-    """Markdown made safe for one table cell: no line breaks, pipes escaped."""
-    return text.replace("\n", " ").replace("|", "\\|")
-
-
-def md_fence(text: str, info: str = "") -> str:
-    """``text`` as a fenced code block that no line of ``text`` can close."""
-    ticks = "`" * max(3, _longest_run(text, "`") + 1)
-    return f"{ticks}{info}\n{text}\n{ticks}"
-
-
-def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A GitHub-flavoured table; cells are markdown already (see :func:`md_cell`)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def md_value(value: Any) -> str:
@@ -155,4 +117,4 @@ def _md_output(value: Any) -> str:
     return md_value(value)
 
 
-RENDERERS = {"json": to_json, "markdown": to_markdown, "text": to_text}
+RENDERERS = {"json": planfile.to_text, "markdown": to_markdown, "text": to_text}

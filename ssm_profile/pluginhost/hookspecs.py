@@ -39,7 +39,7 @@ def ssm_profile_statements(context: PluginContext) -> Sequence[Mapping[str, Any]
     ``Deny``), ``Action`` or ``NotAction`` (``service:Action``; never ``"*"``), ``Resource``
     or ``NotResource`` (ARNs in the stack's partition), and optionally ``Condition``; or
     ``None``/``[]`` to add nothing. Statements are validated, ``Allow`` ones against the
-    least-privilege gate (:func:`ssm_profile.lint.statement_problems`), then sorted by ``Sid``
+    least-privilege gate (:func:`ssm_profile.iam.gate.statement_problems`), then sorted by ``Sid``
     after the built-in ones and packed into the custom managed policy.
 
     :param context: the stack's facts and this plugin's ``pluginConfig`` entry.
@@ -85,3 +85,12 @@ def ssm_profile_check(
         ``Action``/``NotAction``/``Resource``/``NotResource`` are always tuples of strings.
     :param managed_policy_arns: the ARNs of every AWS managed policy attached to the role.
     """
+
+
+# Every hook, in the order the host calls them for one plugin.
+HOOKS = (
+    "ssm_profile_statements",
+    "ssm_profile_managed_policies",
+    "ssm_profile_tags",
+    "ssm_profile_check",
+)

@@ -1,0 +1,202 @@
+"""IAM, S3 and tag naming rules, and the names the project derives (pure, no Pulumi).
+
+Each ``check_*`` function returns the value it accepts or raises
+:class:`~ssm_profile.errors.ConfigError` naming ``key``: the config key or plugin setting
+the value came from. Plugins may use them (``from ssm_profile.aws import check_bucket_name``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..errors import ConfigError, q, suggest
+from . import limits
+from .partitions import ALL_REGIONS, Partition, partition_of
+
+_IAM_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]+$")
+_POLICY_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]+(/[A-Za-z0-9+=,.@_-]+)*$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_BUCKET_BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_TAG_CHARS = set("_.:/=+-@ ")
+# IAM CreateRole's pattern for Description.
+_ROLE_DESCRIPTION = re.compile(r"^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$")
+_POLICY_ARN = re.compile(r"^arn:([a-z-]+):iam::(aws|\d{12}):policy/(.+)$")
+
+CUSTOM_POLICY_BASE = "SSMInstanceProfileS3Policy"
+# AWS's documentation example account: what the offline plan and ssm_profile.testing assume.
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+def is_account_id(value: str) -> bool:
+    """Twelve ASCII digits."""
+    return len(value) == 12 and value.isascii() and value.isdigit()
+
+
+def check_name(key: str, value: str, limit: int, pattern: re.Pattern[str] = _IAM_NAME) -> str:
+    """An IAM name (role, instance profile, policy) of at most ``limit`` characters."""
+    if not value:
+        raise ConfigError(key, "must not be empty")
+    if len(value) > limit:
+        raise ConfigError(key, f"{q(value)} is {len(value)} characters long; IAM allows {limit}")
+    if not pattern.match(value):
+        raise ConfigError(
+            key, f"{q(value)} may contain only letters, digits and the characters +=,.@_-"
+        )
+    return value
+
+
+def check_no_wildcard(key: str, value: str, what: str) -> None:
+    """The guide's rule: no ``*`` or ``?`` in a Region, bucket name or prefix."""
+    if "*" in value or "?" in value:
+        raise ConfigError(
+            key,
+            f"{q(value)}: wildcards are not allowed in a {what} (the guide forbids them: "
+            "a wildcard can grant buckets you did not mean to); list each one explicitly",
+        )
+
+
+def check_region(key: str, value: Any, partition: Partition | None) -> str:
+    """A Region identifier that AWS has (in ``partition``, when given)."""
+    if not isinstance(value, str):
+        raise ConfigError(key, f"expected a Region identifier string, got {json.dumps(value)}")
+    check_no_wildcard(key, value, "Region")
+    owner = partition_of(value)
+    if owner is None:
+        choices = list(partition.regions) if partition else list(ALL_REGIONS)
+        raise ConfigError(key, f"{q(value)} is not an AWS Region{suggest(value, choices)}")
+    if partition is not None and owner is not partition:
+        raise ConfigError(
+            key,
+            f"{q(value)} is in partition {owner.name}, but the stack's aws:region is in "
+            f"{partition.name}; one stack deploys to one partition",
+        )
+    return value
+
+
+def check_bucket_name(key: str, name: Any) -> str:
+    """Apply S3's bucket naming rules (and the guide's no-wildcard rule) to ``name``."""
+    if not isinstance(name, str):
+        raise ConfigError(key, f"expected a bucket name string, got {json.dumps(name)}")
+    check_no_wildcard(key, name, "bucket name")
+    problem = None
+    if not 3 <= len(name) <= 63:
+        problem = "must be 3 to 63 characters long"
+    elif not _BUCKET.match(name):
+        problem = (
+            "may contain only lowercase letters, digits, dots and hyphens, and must begin "
+            "and end with a letter or digit"
+        )
+    elif ".." in name:
+        problem = "must not contain two adjacent dots"
+    elif _IP_LIKE.match(name):
+        problem = "must not be formatted as an IP address"
+    elif name.startswith(_BUCKET_BAD_PREFIXES) or name.endswith(_BUCKET_BAD_SUFFIXES):
+        problem = "uses a prefix or suffix that S3 reserves"
+    if problem:
+        raise ConfigError(key, f"{q(name)} is not a valid S3 bucket name: {problem}")
+    return name
+
+
+def check_tags(key: str, tags: dict[Any, Any]) -> dict[str, str]:
+    """IAM's tag rules: at most 50, keys 1-128 and values up to 256 characters, no ``aws:``."""
+    if len(tags) > limits.MAX_TAGS:
+        raise ConfigError(key, f"{len(tags)} tags; IAM allows {limits.MAX_TAGS} per resource")
+    for name, value in tags.items():
+        if not isinstance(name, str):
+            raise ConfigError(
+                key, f"tag key {name!r} is {type(name).__name__}; tag keys are strings"
+            )
+        where = f"{key}.{name}"
+        if not 1 <= len(name) <= 128:
+            raise ConfigError(where, "tag keys must be 1 to 128 characters long")
+        if name.lower().startswith("aws:"):
+            raise ConfigError(where, "tag keys beginning with 'aws:' are reserved for AWS")
+        if not isinstance(value, str):
+            raise ConfigError(
+                where, f"tag values must be strings, got {json.dumps(value, default=repr)}"
+            )
+        if len(value) > 256:
+            raise ConfigError(where, "tag values may be at most 256 characters long")
+        for text in (name, value):
+            if any(not (c.isalnum() or c in _TAG_CHARS) for c in text):
+                raise ConfigError(
+                    where, f"{q(text)}: tags may contain letters, digits, spaces and _.:/=+-@"
+                )
+    return dict(tags)
+
+
+def check_path(key: str, path: str) -> str:
+    """An IAM path: ``/`` or ``/a/b/``, 1 to 512 printable ASCII characters."""
+    if not 1 <= len(path) <= limits.PATH_LIMIT:
+        raise ConfigError(key, f"IAM paths are 1 to {limits.PATH_LIMIT} characters long")
+    if not (path.startswith("/") and path.endswith("/")):
+        raise ConfigError(key, f"{q(path)} must begin and end with '/' (e.g. /ssm/)")
+    if "//" in path or any(not 0x21 <= ord(c) <= 0x7E for c in path):
+        raise ConfigError(
+            key, f"{q(path)}: use printable ASCII segments separated by single slashes"
+        )
+    return path
+
+
+def check_role_description(key: str, description: str) -> str:
+    """CreateRole's Description: at most 1,000 characters of printable Latin-1."""
+    if len(description) > limits.ROLE_DESCRIPTION_LIMIT or not _ROLE_DESCRIPTION.match(description):
+        raise ConfigError(
+            key,
+            "IAM role descriptions are at most 1000 characters of printable Latin-1 "
+            "(letters with accents are fine; other scripts and emoji are not)",
+        )
+    return description
+
+
+def check_policy_arn(key: str, arn: str, partition: Partition) -> str:
+    """Reject a policy ARN that is malformed or belongs to another partition."""
+    match = _POLICY_ARN.match(arn)
+    if not match:
+        raise ConfigError(key, f"{q(arn)} is not an IAM policy ARN (arn:{partition.name}:iam::…)")
+    if match.group(1) != partition.name:
+        raise ConfigError(
+            key, f"{q(arn)} is in partition {match.group(1)}; this stack is in {partition.name}"
+        )
+    check_name(key, match.group(3).rsplit("/", 1)[-1], limits.POLICY_NAME_LIMIT)
+    return arn
+
+
+def check_managed_policy_name(key: str, name: str) -> str:
+    """An AWS managed policy named without its ARN (``AmazonSSMPatchAssociation``, or with a
+    path, ``service-role/AmazonEC2RoleforSSM``)."""
+    return check_name(key, name, limits.POLICY_NAME_LIMIT, _POLICY_NAME)
+
+
+# --- names the project derives ----------------------------------------------------------------
+
+
+def default_role_name(stack: str) -> str:
+    """``SSMInstanceProfile-<stack>``: the role name when ``roleName`` is not set."""
+    return f"SSMInstanceProfile-{stack}"
+
+
+def part_suffix(number: int) -> str:
+    """``""`` for the first custom policy, ``-2``, ``-3`` for the packed parts after it."""
+    return "" if number == 1 else f"-{number}"
+
+
+def custom_policy_names(stack: str, count: int) -> list[str]:
+    """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
+    base = f"{CUSTOM_POLICY_BASE}-{stack}"
+    return [base + part_suffix(i) for i in range(1, count + 1)]
+
+
+def ssm_role_reference(path: str, role_name: str) -> str:
+    """How SSM names a role (activation ``IamRole``, the DHMC setting): path and name,
+    without the path's leading slash (``ssm/SSMInstanceProfile-prod``)."""
+    return path.lstrip("/") + role_name
+
+
+def attachment_key(arn: str) -> str:
+    """The part of a managed policy ARN that names its attachment resource (the policy name)."""
+    return arn.rsplit("/", 1)[-1]

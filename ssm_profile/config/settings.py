@@ -1,0 +1,74 @@
+"""The validated settings of one stack: read-only value objects (pure, no Pulumi).
+
+:func:`ssm_profile.config.load_settings` builds them from the stack's config; plugins see
+them as ``context.settings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..aws.names import custom_policy_names
+from ..aws.partitions import Partition
+
+MODES = ("ec2", "existing-role", "hybrid", "default-host-management")
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One of your own buckets (guide case 2)."""
+
+    name: str
+    prefix: str | None = None
+    cross_account: bool = False
+    encrypted: bool = False
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An SSM hybrid activation (``hybrid`` mode only)."""
+
+    registration_limit: int
+    expiration_date: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings of one stack. Read-only; handed to plugins as ``context.settings``.
+
+    Frozen all the way down: mappings are read-only proxies and lists are tuples.
+    """
+
+    project: str
+    stack: str
+    region: str
+    partition: Partition
+    mode: str
+    existing_role_name: str | None
+    role_name: str
+    instance_profile_name: str
+    description: str
+    path: str
+    permissions_boundary: str | None
+    tags: Mapping[str, str]
+    regions: tuple[str, ...]
+    vpc_endpoints: bool
+    aws_buckets: str
+    buckets: tuple[Bucket, ...]
+    directory_service: bool
+    cloud_watch_agent: bool
+    managed_policies: tuple[str, ...]
+    create_instance_profile: bool
+    max_managed_policies: int
+    protect: bool
+    plugins: tuple[str, ...]
+    plugin_config: Mapping[str, Mapping[str, Any]]
+    activation: Activation | None
+
+    @property
+    def custom_policy_name(self) -> str:
+        """Name of the (first) customer managed policy."""
+        return custom_policy_names(self.stack, 1)[0]

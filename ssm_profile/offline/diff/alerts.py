@@ -1,0 +1,134 @@
+"""Alerts a reviewer must not miss: replacements and removals of what running instances
+depend on (pure)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...aws import types
+from .model import MISSING, Alert, ResourceDiff
+
+# Resources whose loss strands running instances without credentials.
+CREDENTIAL_HOLDERS = {types.ROLE: "role", types.PROFILE: "instance profile"}
+CONSEQUENCE = {
+    types.ROLE: "running instances lose their Systems Manager credentials until the new role "
+    "is in their instance profile",
+    types.PROFILE: "running instances lose their Systems Manager credentials until each one is "
+    "associated with the new instance profile (and launch templates name it)",
+}
+
+
+def json_value(value: Any) -> str:
+    """A value for a reader: JSON, or ``(none)`` when absent."""
+    return "(none)" if value is MISSING else json.dumps(value, ensure_ascii=False)
+
+
+def _change_list(resource: ResourceDiff) -> str:
+    by_key = {d.key: d for d in resource.inputs}
+    return ", ".join(
+        f"{key} {json_value(by_key[key].old)} -> {json_value(by_key[key].new)}"
+        for key in resource.replaced_by
+    )
+
+
+def _pairs(
+    gone: list[ResourceDiff], new: list[ResourceDiff]
+) -> list[tuple[ResourceDiff, ResourceDiff]]:
+    """Removed and added resources of one type that are one resource under a new URN:
+    same physical name first, then in order."""
+    pairs = []
+    gone, new = list(gone), list(new)
+    for old in list(gone):
+        match = next((n for n in new if n.physical_name == old.physical_name), None)
+        if match is not None:
+            pairs.append((old, match))
+            gone.remove(old)
+            new.remove(match)
+    return pairs + list(zip(gone, new, strict=False))
+
+
+def alerts_for(resources: tuple[ResourceDiff, ...]) -> tuple[Alert, ...]:
+    """Replacements and removals of what running instances depend on, dangers first."""
+    alerts: list[Alert] = []
+    for r in resources:
+        if r.action != "replace" or r.type not in (*CREDENTIAL_HOLDERS, types.POLICY):
+            continue
+        if r.type in CREDENTIAL_HOLDERS:
+            what = CREDENTIAL_HOLDERS[r.type]
+            alerts.append(
+                Alert(
+                    "danger",
+                    f"REPLACES the {what} `{r.name}` ({_change_list(r)}): it is deleted and "
+                    f"created anew; {CONSEQUENCE[r.type]}.",
+                )
+            )
+        else:
+            alerts.append(
+                Alert(
+                    "warning",
+                    f"replaces the customer managed policy `{r.name}` ({_change_list(r)}): it "
+                    "is detached, deleted and created anew; the role lacks its permissions "
+                    "in between.",
+                )
+            )
+    for typ in (*CREDENTIAL_HOLDERS, types.POLICY):
+        gone = [r for r in resources if r.action == "remove" and r.type == typ]
+        new = [r for r in resources if r.action == "add" and r.type == typ]
+        pairs = _pairs(gone, new)
+        paired = {id(old) for old, _ in pairs}
+        what = CREDENTIAL_HOLDERS.get(typ, "customer managed policy")
+        for old, added in pairs:
+            if old.physical_name == added.physical_name:
+                how = (
+                    f"the new one keeps the name `{added.physical_name}`, so creating it fails "
+                    "while the old one exists"
+                )
+            else:
+                how = f"name `{old.physical_name}` -> `{added.physical_name}`"
+            text = (
+                f"the {what} `{old.name}`: its URN changes (now `{added.name}`; {how}), so "
+                f"Pulumi deletes the old {what} and creates another; add an alias to keep it"
+            )
+            if typ in CREDENTIAL_HOLDERS:
+                alerts.append(Alert("danger", f"REPLACES {text}. Meanwhile {CONSEQUENCE[typ]}."))
+            else:
+                alerts.append(Alert("warning", f"replaces {text}."))
+        for old in gone:
+            if typ in CREDENTIAL_HOLDERS and id(old) not in paired:
+                alerts.append(
+                    Alert(
+                        "danger",
+                        f"REMOVES the {what} `{old.name}` (`{old.physical_name}`): running "
+                        "instances that use it lose their Systems Manager credentials.",
+                    )
+                )
+    alerts += _renamed_attachments(resources)
+    return tuple(sorted(alerts, key=lambda a: a.level != "danger"))
+
+
+def _renamed_attachments(resources: tuple[ResourceDiff, ...]) -> list[Alert]:
+    """An attachment under a new URN with the same role and policy: Pulumi attaches again
+    (a no-op in IAM), then deletes the old resource, and that detaches the policy."""
+    gone = {
+        (r.old.get("role"), r.old.get("policyArn")): r
+        for r in resources
+        if r.action == "remove" and r.type == types.ATTACHMENT and r.old
+    }
+    alerts = []
+    for r in resources:
+        if r.action != "add" or r.type != types.ATTACHMENT or not r.new:
+            continue
+        role, arn = r.new.get("role"), r.new.get("policyArn")
+        old = gone.get((role, arn))
+        if old is not None:
+            alerts.append(
+                Alert(
+                    "danger",
+                    f"DETACHES `{arn}` from the role `{role}`: its attachment gets a new URN "
+                    f"(`{old.name}` -> `{r.name}`), so Pulumi attaches the policy again (a "
+                    "no-op in IAM) and then deletes the old attachment, which detaches it; "
+                    "add an alias to the attachment.",
+                )
+            )
+    return alerts

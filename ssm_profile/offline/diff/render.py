@@ -1,0 +1,167 @@
+"""The diff rendered for a terminal (``text``) and a pull request comment (``markdown``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .. import report
+from ..markdown import md_code, md_fence, md_table
+from .alerts import json_value
+from .model import MISSING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
+
+_SIGNS = {"add": "+", "remove": "-", "update": "~", "replace": "+-"}
+
+
+def _line(sign: str, depth: int, text: str) -> str:
+    return f"{sign:<2} {'  ' * depth}{text}".rstrip()
+
+
+def _block(sign: str, depth: int, text: str) -> list[str]:
+    return [_line(sign, depth, line) for line in text.splitlines()]
+
+
+def _value_lines(sign: str, depth: int, key: str, value: Any) -> list[str]:
+    if report.is_document(key, value):
+        return [
+            _line(sign, depth, f"{key}:"),
+            *_block(sign, depth + 1, report.document_text(value)),
+        ]
+    return [_line(sign, depth, f"{key}: {report.value_text(value)}")]
+
+
+def _statement_lines(s: StatementDiff, depth: int) -> list[str]:
+    if s.kind == "changed":
+        head = _line("~", depth, f"statement {s.sid} (changed)")
+        return [head, *(_line(i.sign, depth + 1, f"{i.field}: {i.value}") for i in s.items)]
+    sign, statement = ("+", s.new) if s.kind == "added" else ("-", s.old)
+    if s.note:
+        return [_line(sign, depth, f"statement {s.sid} ({s.note})")]
+    body = json.dumps(statement, indent=2, ensure_ascii=False)
+    return [_line(sign, depth, f"statement {s.sid} ({s.kind})"), *_block(sign, depth + 1, body)]
+
+
+def _input_lines(d: InputDiff, depth: int) -> list[str]:
+    if d.old is MISSING:
+        return _value_lines("+", depth, d.key, d.new)
+    if d.new is MISSING:
+        return _value_lines("-", depth, d.key, d.old)
+    if d.document is None:
+        return [_line("~", depth, f"{d.key}: {json_value(d.old)} -> {json_value(d.new)}")]
+    if d.document.same_permissions:
+        return [_line("~", depth, f"{d.key}: same permissions, new text (order or layout)")]
+    lines = [_line("~", depth, f"{d.key}:")]
+    lines += [_line(i.sign, depth + 1, f"{i.field}: {i.value}") for i in d.document.other]
+    for s in d.document.statements:
+        lines += _statement_lines(s, depth + 1)
+    return lines
+
+
+def detail_lines(diff: PlanDiff) -> list[str]:
+    """Every change as sign-first lines (``+``, ``-``, ``~``, ``+-`` for a replacement)."""
+    lines = []
+    for r in diff.resources:
+        why = f": {', '.join(r.replaced_by)}" if r.replaced_by else ""
+        lines.append(_line(_SIGNS[r.action], 0, f"{r.type} {r.name} ({r.action}{why})"))
+        if r.action in ("add", "remove"):
+            sign = _SIGNS[r.action]
+            for key, value in (r.new if r.action == "add" else r.old or {}).items():
+                lines += _value_lines(sign, 1, key, value)
+        for d in r.inputs:
+            lines += _input_lines(d, 1)
+    if diff.outputs:
+        lines.append(_line("", 0, "Outputs:"))
+        for d in diff.outputs:
+            lines += _input_lines(d, 1)
+    return lines
+
+
+def summary(diff: PlanDiff) -> str:
+    """``project / stack: N to add, N to change (N replaced), N to remove`` or no changes."""
+    same = diff.old_stack == diff.new_stack
+    stack = diff.new_stack if same else f"{diff.old_stack} -> {diff.new_stack}"
+    head = f"{diff.project} / {stack}"
+    if not diff.changed:
+        return f"{head}: no changes"
+    text = (
+        f"{head}: {diff.count('add')} to add, {diff.count('update', 'replace')} to change"
+        f"{f' ({n} replaced)' if (n := diff.count('replace')) else ''}, "
+        f"{diff.count('remove')} to remove"
+    )
+    if not diff.resources:
+        text += " (outputs only)"
+    return text
+
+
+def _note(diff: PlanDiff) -> list[str]:
+    if diff.old_stack == diff.new_stack:
+        return []
+    return [
+        f"note: comparing two stacks ({diff.old_stack}, {diff.new_stack}): resources are "
+        "matched by URN without the stack name"
+    ]
+
+
+def to_text(diff: PlanDiff) -> str:
+    """The diff for a terminal: summary, alerts, then every change."""
+    lines = [summary(diff), *_note(diff)]
+    if diff.changed:
+        lines.append("")
+        for w in diff.alerts:
+            lines.append(("!!! " if w.level == "danger" else "!   ") + w.message)
+        if diff.alerts:
+            lines.append("")
+        lines += detail_lines(diff)
+    return "\n".join(lines) + "\n"
+
+
+def _what(r: ResourceDiff) -> str:
+    """The changed inputs of one resource, for the summary table."""
+    parts = []
+    for d in r.inputs:
+        text = md_code(d.key)
+        if d.key in r.replaced_by:
+            text += " **forces replacement**"
+        if d.document is not None and d.document.same_permissions:
+            text += ": order or layout only"
+        elif d.document is not None and d.document.statements:
+            kinds = Counter("moved" if s.note else s.kind for s in d.document.statements)
+            counted = (f"{kinds[k]} {k}" for k in ("added", "changed", "removed", "moved"))
+            text += ": statements " + ", ".join(c for c in counted if not c.startswith("0 "))
+        parts.append(text)
+    return "<br>".join(parts)
+
+
+def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
+    """The diff for a pull request comment: summary, alerts, a table, a ``diff`` block.
+
+    With ``limit``, a rendering longer than ``limit`` characters leaves out the ``diff`` block
+    (and says so) rather than be cut anywhere.
+    """
+    parts = [f"### {summary(diff)} (offline plan)"]
+    parts += [f"*{n}*" for n in _note(diff)]
+    if not diff.changed:
+        return "\n\n".join(parts) + "\n"
+    for w in diff.alerts:
+        kind = "CAUTION" if w.level == "danger" else "WARNING"
+        parts.append(f"> [!{kind}]\n> {w.message}")
+    if diff.resources:
+        parts.append(
+            md_table(
+                ["change", "resource", "type", "what"],
+                [[r.action, md_code(r.name), md_code(r.type), _what(r)] for r in diff.resources],
+            )
+        )
+    details = md_fence("\n".join(detail_lines(diff)), "diff")
+    text = "\n\n".join([*parts, details]) + "\n"
+    if limit is None or len(text) <= limit:
+        return text
+    parts.append(
+        f"*The detailed diff ({len(details):,} characters) is too long to show here: run "
+        "`python -m ssm_profile diff OLD.json NEW.json` on the two plans.*"
+    )
+    return "\n\n".join(parts) + "\n"
+
+
+RENDERERS = {"markdown": to_markdown, "text": to_text}

@@ -1,0 +1,126 @@
+"""The plan file: the JSON object ``plan --format json`` prints and ``diff`` reads (pure).
+
+``{"project", "stack", "resources": [{"urn", "type", "name", "inputs"}], "outputs"}``: the one
+owner of that format, written by :func:`to_text` and read back by :func:`read_plan`
+(docs/review.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..aws import types
+from ..errors import SsmProfileError
+
+# (key, JSON type, how an error names it), in the order a plan file holds them.
+TOP_LEVEL: tuple[tuple[str, type, str], ...] = (
+    ("project", str, "a string"),
+    ("stack", str, "a string"),
+    ("resources", list, "an array"),
+    ("outputs", dict, "an object"),
+)
+RESOURCE_FIELDS: tuple[tuple[str, type, str], ...] = (
+    ("urn", str, "a string"),
+    ("type", str, "a string"),
+    ("name", str, "a string"),
+    ("inputs", dict, "an object"),
+)
+# Inputs the diff compares as text (a renamed attachment is matched by role and policy).
+_STRING_INPUTS: dict[str, tuple[str, ...]] = {types.ATTACHMENT: ("role", "policyArn")}
+_MISSING: Any = object()
+
+
+class PlanFormatError(SsmProfileError):
+    """A file given to ``diff`` is not the JSON object that ``plan --format json`` prints."""
+
+
+def plan_object(
+    project: str,
+    stack: str,
+    resources: Sequence[Mapping[str, Any]],
+    outputs: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The plan file's object from the recorded registrations."""
+    return {
+        "project": project,
+        "stack": stack,
+        "resources": [{key: r[key] for key, _, _ in RESOURCE_FIELDS} for r in resources],
+        "outputs": dict(outputs),
+    }
+
+
+def to_text(plan: Mapping[str, Any]) -> str:
+    """The ``--format json`` text: stable key order, one trailing newline."""
+    return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_kind(value: Any) -> str:
+    for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+def check_plan(data: Any, source: str) -> dict[str, Any]:
+    """``data`` if it is a plan object, else :class:`PlanFormatError` naming ``source``."""
+
+    def bad(why: str) -> PlanFormatError:
+        return PlanFormatError(
+            f"{source}: not a plan ({why}); expected the output of `plan --format json`"
+        )
+
+    if not isinstance(data, dict):
+        raise bad(f"the top level is {_json_kind(data)}, not an object")
+    for key, kind, name in TOP_LEVEL:
+        if key not in data:
+            raise bad(f'"{key}" is missing')
+        if not isinstance(data[key], kind):
+            raise bad(f'"{key}" is {_json_kind(data[key])}, not {name}')
+    seen: set[str] = set()
+    for index, resource in enumerate(data["resources"]):
+        where = f"resources[{index}]"
+        if not isinstance(resource, dict):
+            raise bad(f"{where} is {_json_kind(resource)}, not an object")
+        for key, kind, name in RESOURCE_FIELDS:
+            if not isinstance(resource.get(key, _MISSING), kind):
+                found = "missing" if key not in resource else _json_kind(resource[key])
+                raise bad(f'{where}."{key}" is {found}, not {name}')
+        for key in _STRING_INPUTS.get(resource["type"], ()):
+            value = resource["inputs"].get(key, _MISSING)
+            if value is not _MISSING and not isinstance(value, str):
+                raise bad(f'{where}.inputs."{key}" is {_json_kind(value)}, not a string')
+        if resource["urn"] in seen:
+            raise bad(f"{where}: urn {resource['urn']} appears twice")
+        seen.add(resource["urn"])
+    return data
+
+
+def parse_plan(text: str, source: str) -> dict[str, Any]:
+    """A plan file's text, parsed and checked; errors name ``source``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanFormatError(
+            f"{source}: not JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise PlanFormatError(f"{source}: not JSON this tool reads (nested too deeply)") from None
+    return check_plan(data, source)
+
+
+def read_plan(path: Path) -> dict[str, Any]:
+    """A ``plan --format json`` file, checked; :class:`PlanFormatError` names the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PlanFormatError(f"{path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise PlanFormatError(f"{path}: not JSON (not UTF-8 text)") from None
+    return parse_plan(text, str(path))
