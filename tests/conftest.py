@@ -4,6 +4,8 @@ recording mocks of the offline plan. Shared helpers live in helpers.py."""
 
 from __future__ import annotations
 
+import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +13,13 @@ from typing import Any
 import pytest
 from helpers import ACCOUNT, REPO, write_stack
 
+from ssm_profile.blueprint import Blueprint
+from ssm_profile.config import load_settings
 from ssm_profile.config.stackfile import load_stack
 from ssm_profile.offline.mocks import RecordingMocks, RecordingMonitor
 from ssm_profile.offline.plan import Plan, run_program
 from ssm_profile.offline.runtime import mocked_runtime
+from ssm_profile.pipeline import resolve
 
 
 @pytest.fixture
@@ -31,6 +36,25 @@ def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
         values = {"aws:region": region, **(config or {})}
         write_stack(tmp_path, stack, values)
         return run_program(load_stack(stack, tmp_path, REPO), account_id)
+
+    return run
+
+
+@pytest.fixture
+def resolve_stack(tmp_path: Path) -> Callable[..., Blueprint]:
+    """Like ``plan_stack``, through the pure stages only (stack file -> settings -> plugins ->
+    blueprint), without the Pulumi runtime: for tests of what is refused."""
+
+    def run(
+        config: dict[str, Any] | None = None,
+        *,
+        region: str = "us-east-2",
+        stack: str = "test",
+        account_id: str = ACCOUNT,
+    ) -> Blueprint:
+        write_stack(tmp_path, stack, {"aws:region": region, **(config or {})})
+        loaded = load_stack(stack, tmp_path, REPO)
+        return resolve(load_settings(loaded.config, loaded.project, loaded.stack), account_id)
 
     return run
 
@@ -56,3 +80,39 @@ def mocked() -> Iterator[tuple[RecordingMocks, RecordingMonitor]]:
     mocks = RecordingMocks(account_id=ACCOUNT, region="eu-west-1", stack="unit")
     with mocked_runtime(mocks, "ssm-profile", "unit") as monitor:
         yield mocks, monitor
+
+
+@pytest.fixture
+def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write plugin modules into a folder on sys.path: ``make("name", source)``."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+
+    def make(name: str, body: str) -> str:
+        (folder / f"{name}.py").write_text(
+            "from ssm_profile import hookimpl\n\n" + textwrap.dedent(body)
+        )
+        sys.modules.pop(name, None)
+        return name
+
+    yield make
+    for path in folder.glob("*.py"):
+        sys.modules.pop(path.stem, None)
+
+
+@pytest.fixture
+def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Install a distribution (dist-info only) declaring entry points of group ssm_profile."""
+    site = tmp_path / "dists"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+
+    def make(dist: str, version: str, entry_points: dict[str, str]) -> None:
+        info = site / f"{dist.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        lines = "".join(f"{name} = {target}\n" for name, target in entry_points.items())
+        (info / "entry_points.txt").write_text(f"[ssm_profile]\n{lines}")
+
+    return make

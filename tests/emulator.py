@@ -35,14 +35,14 @@ os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
 import boto3
 import botocore.exceptions
-from helpers import ACTIVATION, ATTACHMENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
+from helpers import ACTIVATION, ATTACHMENT, COMPONENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
 from moto import mock_aws
 
 from ssm_profile.aws.partitions import partition_of
 from ssm_profile.offline.plan import Plan
 
-COMPONENT = "ssm-profile:index:InstanceProfile"
-
+# IAM's limits, restated here on purpose rather than imported from ssm_profile.aws.limits:
+# the emulator is the outside check of what the program believes.
 POLICY_SIZE_LIMIT = 6144
 TRUST_POLICY_SIZE_LIMIT = 2048
 DEFAULT_ATTACHED_POLICIES_QUOTA = 10

@@ -4,9 +4,11 @@ what a plan registered. Fixtures live in conftest.py."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from ssm_profile.aws.names import DEFAULT_ACCOUNT_ID
@@ -19,6 +21,7 @@ from ssm_profile.aws.types import (
     ROLE,
     SERVICE_SETTING,
 )
+from ssm_profile.errors import SsmProfileError
 from ssm_profile.offline.plan import Plan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,13 +37,16 @@ __all__ = [
     "REPO",
     "ROLE",
     "SERVICE_SETTING",
+    "STATEMENT",
     "as_list",
     "attached",
+    "error_of",
     "grants",
     "one",
     "policy_documents",
     "resources",
     "statements",
+    "statements_plugin",
     "write_stack",
 ]
 
@@ -68,7 +74,7 @@ def one(plan: Plan, type_token: str) -> dict[str, Any]:
 
 def policy_documents(plan: Plan) -> list[dict[str, Any]]:
     """The custom policies' documents, parsed."""
-    return [json.loads(r["inputs"]["policy"]) for r in resources(plan, "aws:iam/policy:Policy")]
+    return [json.loads(r["inputs"]["policy"]) for r in resources(plan, POLICY)]
 
 
 def statements(plan: Plan) -> list[dict[str, Any]]:
@@ -76,10 +82,7 @@ def statements(plan: Plan) -> list[dict[str, Any]]:
 
 
 def attached(plan: Plan) -> list[str]:
-    return [
-        r["inputs"]["policyArn"]
-        for r in resources(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    ]
+    return [r["inputs"]["policyArn"] for r in resources(plan, ATTACHMENT)]
 
 
 def as_list(value: str | list[str]) -> list[str]:
@@ -95,3 +98,30 @@ def grants(plan: Plan) -> set[tuple[str, str]]:
         for action in as_list(s["Action"])
         for resource in as_list(s["Resource"])
     }
+
+
+STATEMENT = {
+    "Sid": "AcmeParameters",
+    "Effect": "Allow",
+    "Action": "ssm:GetParameter",
+    "Resource": "arn:aws:ssm:us-east-2:123456789012:parameter/acme/*",
+}
+
+
+def statements_plugin(make, name: str, statements_json: str) -> str:
+    return make(
+        name,
+        f"""
+        @hookimpl
+        def ssm_profile_statements(context):
+            return {statements_json}
+        """,
+    )
+
+
+def error_of(run: Callable[..., Any], config: dict[str, Any], region: str = "us-east-2") -> str:
+    """The one-line error of a stack that ``run`` (``resolve_stack`` or ``plan_stack``)
+    refuses."""
+    with pytest.raises(SsmProfileError) as caught:
+        run(config, region=region)
+    return str(caught.value)

@@ -8,6 +8,7 @@ from helpers import (
     ACCOUNT,
     ACTIVATION,
     ATTACHMENT,
+    COMPONENT,
     POLICY,
     PROFILE,
     ROLE,
@@ -17,7 +18,6 @@ from helpers import (
     resources,
 )
 
-COMPONENT = "ssm-profile:index:InstanceProfile"
 CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 DHMC = "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"
 CUSTOM = f"arn:aws:iam::{ACCOUNT}:policy/SSMInstanceProfileS3Policy-test"

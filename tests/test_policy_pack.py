@@ -238,3 +238,46 @@ def test_the_pack_agrees_with_the_program_on_iam_facts():
         for bucket in aws_owned_buckets(region, extended=True):
             templates = [t.replace("REGION", region) for t in ssm_guardrails.SSM_BUCKET_TEMPLATES]
             assert any(bucket.startswith(t) for t in templates), bucket
+
+
+def test_the_packs_type_tokens_are_the_programs():
+    """The pack runs without this package, so it spells the tokens itself: held to them."""
+    from ssm_profile.aws import types
+
+    for name in ("POLICY", "ROLE", "PROFILE", "ATTACHMENT", "SERVICE_SETTING", "COMPONENT"):
+        assert getattr(ssm_guardrails, name) == getattr(types, name), name
+    from ssm_profile.blueprint import SERVICE_SETTING_PATH
+
+    assert ssm_guardrails.DHMC_SETTING == SERVICE_SETTING_PATH
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "*:*"], "Resource": "*"},
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+        {"Effect": "Allow", "Action": "logs:Describe*", "Resource": "*"},
+    ],
+)
+def test_the_packs_star_and_not_action_rule_agrees_with_the_programs(statement):
+    """validate_no_star_action refuses exactly what ssm_profile.iam.rules refuses for the
+    "*" action and for NotAction with Allow (the pack's copy of those two rules)."""
+    from ssm_profile.iam import rules
+
+    actions = statement.get("Action", [])
+    actions = [actions] if isinstance(actions, str) else actions
+    program = any(a in ("*", "*:*") for a in actions) or (
+        "NotAction" in statement and rules.allow_with_not_problem(statement) is not None
+    )
+    assert all(rules.action_problem(a) for a in actions if a in ("*", "*:*"))
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "S", **statement}]})
+    reported: list[str] = []
+    args = ResourceValidationArgs(
+        POLICY, _props({"inputs": {"policy": document}}), "urn", "name", None, None
+    )
+    ssm_guardrails.validate_no_star_action(args, lambda message, urn=None: reported.append(message))
+    assert bool(reported) == program

@@ -1,6 +1,6 @@
-"""Every documented bad input (SPEC sections 3 and 7) is rejected before anything is
+"""Every documented bad input (docs/configuration.md) is rejected before anything is
 registered, with one line that names the key; the command line prints it as ``error:`` and
-exits 2."""
+exits 2. The whole table runs against the pure stages; a sample runs end to end."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import REPO, write_stack
+from helpers import ACCOUNT, REPO, write_stack
 
 from ssm_profile.cli import main
 from ssm_profile.config import KNOWN_KEYS, load_settings
+from ssm_profile.config.stackfile import load_stack
 from ssm_profile.errors import ConfigError, PolicyError, SsmProfileError
+from ssm_profile.offline.plan import run_program
+from ssm_profile.pipeline import resolve
 
 GOOD_BOUNDARY = "arn:aws:iam::111122223333:policy/Boundary"
 
@@ -749,26 +752,66 @@ def _ids() -> list[str]:
     return [p.id for p in ERROR_CASES]
 
 
+def _check_message(error: ConfigError, key: str, fragment: str) -> None:
+    message = str(error)
+    assert error.key == key
+    assert message.startswith(f"{key}: ")
+    assert fragment in message
+    assert "\n" not in message
+
+
 @pytest.mark.parametrize(("config", "region", "key", "fragment"), ERROR_CASES, ids=_ids())
-def test_bad_stack_is_rejected_naming_the_key_and_registers_nothing(
+def test_bad_stack_is_rejected_naming_the_key(request, tmp_path, config, region, key, fragment):
+    """The whole table against the pure stages: stack file -> settings -> blueprint."""
+    stack = _stack_for(request.node.callspec.id)
+    write_stack(tmp_path, stack, _config(config, region))
+    with pytest.raises(ConfigError) as caught:
+        loaded = load_stack(stack, tmp_path, REPO)
+        resolve(load_settings(loaded.config, loaded.project, loaded.stack), ACCOUNT)
+    _check_message(caught.value, key, fragment)
+
+
+# A few cases of each stage, end to end: through the program under mocks, and the CLI.
+END_TO_END = [
+    p
+    for p in ERROR_CASES
+    if p.id
+    in {
+        "missing-aws-region",  # the first rule
+        "wildcard-region",
+        "bucket-prefix-wildcard",
+        "unknown-key",
+        "role-name-in-existing-role",  # what the mode allows
+        "activation-role-reference-too-long",  # a rule across keys
+        "declared-boolean",  # the stack file against Pulumi.yaml
+        "secret-offline",
+        "default-role-name-too-long",  # a default that breaks a rule
+        "quota-exceeded",  # the blueprint, the last stage before the component
+    }
+]
+
+
+def test_the_end_to_end_sample_names_real_cases():
+    assert len(END_TO_END) == 10
+
+
+@pytest.mark.parametrize(
+    ("config", "region", "key", "fragment"), END_TO_END, ids=[p.id for p in END_TO_END]
+)
+def test_bad_stack_registers_nothing_under_the_program(
     request, tmp_path, monitors, config, region, key, fragment
 ):
-    from ssm_profile.config.stackfile import load_stack
-    from ssm_profile.offline.plan import run_program
-
     stack = _stack_for(request.node.callspec.id)
     write_stack(tmp_path, stack, _config(config, region))
     with pytest.raises(ConfigError) as caught:
         run_program(load_stack(stack, tmp_path, REPO))
-    message = str(caught.value)
-    assert caught.value.key == key
-    assert message.startswith(f"{key}: ")
-    assert fragment in message
-    assert "\n" not in message
+    _check_message(caught.value, key, fragment)
     assert all(not m.registrations for m in monitors)
 
 
-@pytest.mark.parametrize(("config", "region", "key", "fragment"), ERROR_CASES, ids=_ids())
+@pytest.mark.parametrize(
+    ("config", "region", "key", "fragment"), END_TO_END, ids=[p.id for p in END_TO_END]
+)
 def test_cli_prints_one_error_line_and_exits_2(
     request, tmp_path, monkeypatch, capsys, config, region, key, fragment
 ):

@@ -17,7 +17,8 @@ from ..aws import limits
 from ..aws.names import check_region, ssm_role_reference
 from ..aws.partitions import ALL_REGIONS
 from ..errors import ConfigError, q, suggest
-from .keys import KEYS, KNOWN_KEYS, Draft
+from .checks import Draft
+from .keys import KEYS, KNOWN_KEYS
 from .reader import NAMESPACE, Reader, k
 from .settings import Settings
 

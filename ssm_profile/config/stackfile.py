@@ -209,26 +209,10 @@ def _missing_error(stack: str, names: list[str], keys: list[str]) -> ConfigError
     )
 
 
-def load_stack(
-    stack: str, stacks_dir: Path | None = None, project_dir: Path | None = None
-) -> StackConfig:
-    """Merge ``Pulumi.yaml`` defaults and ``STACKS_DIR/Pulumi.STACK.yaml`` values."""
-    project_dir = project_dir or find_project_dir()
-    project_path = project_dir / "Pulumi.yaml"
-    project_file = _read_yaml(project_path)
-    project = project_file.get("name")
-    if not isinstance(project, str):
-        raise SsmProfileError(f"{project_path}: `name` is missing")
-    folder = _stack_config_dir(project_dir, project_file)  # checks it even when not used
-    if stacks_dir is None:
-        stacks_dir = folder
-    stack_path = stacks_dir / f"Pulumi.{stack}.yaml"
-    if not stack_path.is_file():
-        known = list_stacks(stacks_dir)
-        raise SsmProfileError(
-            f"no stack file {stack_path} (stacks there: {', '.join(known) or 'none'})"
-        )
-
+def _project_config(
+    project: str, project_file: dict[str, Any], project_path: Path
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Defaults, declared types and required keys of the project's ``config`` section."""
     config: dict[str, str] = {}
     types: dict[str, str] = {}
     required: dict[str, str] = {}  # full key -> key as Pulumi.yaml spells it
@@ -259,6 +243,31 @@ def load_stack(
             config[full] = to_wire(given)
         elif in_project:
             required[full] = key
+
+    return config, types, required
+
+
+def load_stack(
+    stack: str, stacks_dir: Path | None = None, project_dir: Path | None = None
+) -> StackConfig:
+    """Merge ``Pulumi.yaml`` defaults and ``STACKS_DIR/Pulumi.STACK.yaml`` values."""
+    project_dir = project_dir or find_project_dir()
+    project_path = project_dir / "Pulumi.yaml"
+    project_file = _read_yaml(project_path)
+    project = project_file.get("name")
+    if not isinstance(project, str):
+        raise SsmProfileError(f"{project_path}: `name` is missing")
+    folder = _stack_config_dir(project_dir, project_file)  # checks it even when not used
+    if stacks_dir is None:
+        stacks_dir = folder
+    stack_path = stacks_dir / f"Pulumi.{stack}.yaml"
+    if not stack_path.is_file():
+        known = list_stacks(stacks_dir)
+        raise SsmProfileError(
+            f"no stack file {stack_path} (stacks there: {', '.join(known) or 'none'})"
+        )
+
+    config, types, required = _project_config(project, project_file, project_path)
 
     stack_values = _config_section(_read_yaml(stack_path), stack_path)
     given_keys = {_qualify(project, k) for k in stack_values}

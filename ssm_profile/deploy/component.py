@@ -27,37 +27,63 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(TYPE, name, None, opts)
+        self._name = name
+        self._blueprint = blueprint
         s = blueprint.settings
-        tags = dict(blueprint.tags) or None
+        self._tags = dict(blueprint.tags) or None
+        self.outputs = {"mode": s.mode, "plugins": [dict(p) for p in blueprint.plugins]}
+
+        role_name = self._role()
+        attachments = self._custom_policies(role_name) + self._managed_attachments(role_name)
+        if s.create_instance_profile:
+            self._instance_profile(role_name)
+        after_attachments = pulumi.ResourceOptions(parent=self, depends_on=attachments)
+        if s.activation is not None:
+            self._activation(role_name, after_attachments)
+        if blueprint.service_setting_id is not None:
+            self._service_setting(after_attachments)
+        self.register_outputs(self.outputs)
+
+    # Explicit physical names cannot be created before the old one is deleted, so a
+    # replacement must delete first; `protect` turns that replacement into an error.
+    def _kept(self) -> pulumi.ResourceOptions:
+        protect = self._blueprint.settings.protect
+        return pulumi.ResourceOptions(parent=self, protect=protect, delete_before_replace=True)
+
+    def _attached(self) -> pulumi.ResourceOptions:
         # In existing-role mode the role and possibly some of these attachments belong to
         # someone else: deleting the stack (or dropping a policy) must never detach them.
-        attach = pulumi.ResourceOptions(parent=self, retain_on_delete=s.mode == "existing-role")
-        # Explicit physical names cannot be created before the old one is deleted, so a
-        # replacement must delete first; `protect` turns that replacement into an error.
-        keep = pulumi.ResourceOptions(parent=self, protect=s.protect, delete_before_replace=True)
-        named = pulumi.ResourceOptions(parent=self, delete_before_replace=True)
+        retain = self._blueprint.settings.mode == "existing-role"
+        return pulumi.ResourceOptions(parent=self, retain_on_delete=retain)
 
-        role_name: pulumi.Input[str] = s.role_name
-        role_arn: pulumi.Output[str] | None = None
-        if blueprint.trust_policy is not None:
-            role = aws.iam.Role(
-                f"{name}-role",
-                name=s.role_name,
-                path=s.path,
-                description=s.description,
-                assume_role_policy=blueprint.trust_policy,
-                permissions_boundary=s.permissions_boundary,
-                tags=tags,
-                opts=keep,
-            )
-            role_name, role_arn = role.name, role.arn
+    def _role(self) -> pulumi.Input[str]:
+        """The stack's role (or, in existing-role mode, the name of someone else's)."""
+        b, s = self._blueprint, self._blueprint.settings
+        self.outputs["roleName"] = s.role_name
+        if b.trust_policy is None:
+            return s.role_name
+        role = aws.iam.Role(
+            f"{self._name}-role",
+            name=s.role_name,
+            path=s.path,
+            description=s.description,
+            assume_role_policy=b.trust_policy,
+            permissions_boundary=s.permissions_boundary,
+            tags=self._tags,
+            opts=self._kept(),
+        )
+        self.outputs["roleName"] = role.name
+        self.outputs["roleArn"] = role.arn
+        return role.name
 
-        attachments = []
-        custom_arns = []
-        for index, spec in enumerate(blueprint.custom_policies, start=1):
+    def _custom_policies(self, role_name: pulumi.Input[str]) -> list[pulumi.Resource]:
+        s = self._blueprint.settings
+        attachments: list[pulumi.Resource] = []
+        arns = []
+        for index, spec in enumerate(self._blueprint.custom_policies, start=1):
             suffix = part_suffix(index)
             policy = aws.iam.Policy(
-                f"{name}-policy{suffix}",
+                f"{self._name}-policy{suffix}",
                 name=spec.name,
                 path=s.path,
                 # No part count here: IAM cannot change a description in place, so a
@@ -65,72 +91,71 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                 description=f"S3 and plugin permissions of the {s.stack} SSM instance role "
                 f"(part {index})",
                 policy=spec.document,
-                tags=tags,
-                opts=named,
+                tags=self._tags,
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
             )
-            custom_arns.append(policy.arn)
+            arns.append(policy.arn)
             attachments.append(
                 aws.iam.RolePolicyAttachment(
-                    f"{name}-policy{suffix}-attachment",
+                    f"{self._name}-policy{suffix}-attachment",
                     role=role_name,
                     policy_arn=policy.arn,
-                    opts=attach,
+                    opts=self._attached(),
                 )
             )
-        attachments += [
+        self.outputs["customPolicyArns"] = arns
+        return attachments
+
+    def _managed_attachments(self, role_name: pulumi.Input[str]) -> list[pulumi.Resource]:
+        arns = self._blueprint.managed_policy_arns
+        self.outputs["managedPolicyArns"] = list(arns)
+        return [
             aws.iam.RolePolicyAttachment(
-                f"{name}-managed-{attachment_key(arn)}", role=role_name, policy_arn=arn, opts=attach
+                f"{self._name}-managed-{attachment_key(arn)}",
+                role=role_name,
+                policy_arn=arn,
+                opts=self._attached(),
             )
-            for arn in blueprint.managed_policy_arns
+            for arn in arns
         ]
 
-        outputs: dict[str, Any] = {
-            "mode": s.mode,
-            "roleName": role_name,
-            "managedPolicyArns": list(blueprint.managed_policy_arns),
-            "customPolicyArns": custom_arns,
-            "plugins": [dict(p) for p in blueprint.plugins],
-        }
-        if role_arn is not None:
-            outputs["roleArn"] = role_arn
+    def _instance_profile(self, role_name: pulumi.Input[str]) -> None:
+        s = self._blueprint.settings
+        profile = aws.iam.InstanceProfile(
+            f"{self._name}-instance-profile",
+            name=s.instance_profile_name,
+            path=s.path,
+            role=role_name,
+            tags=self._tags,
+            opts=self._kept(),
+        )
+        self.outputs["instanceProfileName"] = profile.name
+        self.outputs["instanceProfileArn"] = profile.arn
 
-        if s.create_instance_profile:
-            profile = aws.iam.InstanceProfile(
-                f"{name}-instance-profile",
-                name=s.instance_profile_name,
-                path=s.path,
-                role=role_name,
-                tags=tags,
-                opts=keep,
-            )
-            outputs["instanceProfileName"] = profile.name
-            outputs["instanceProfileArn"] = profile.arn
+    def _activation(self, role_name: pulumi.Input[str], opts: pulumi.ResourceOptions) -> None:
+        s = self._blueprint.settings
+        assert s.activation is not None
+        activation = aws.ssm.Activation(
+            f"{self._name}-activation",
+            # SSM resolves IamRole to arn:...:role/<IamRole>: a role path belongs in it.
+            iam_role=pulumi.Output.from_input(role_name).apply(
+                lambda n: ssm_role_reference(s.path, n)
+            ),
+            registration_limit=s.activation.registration_limit,
+            expiration_date=s.activation.expiration_date,
+            description=s.activation.description,
+            tags=self._tags,
+            opts=opts,
+        )
+        self.outputs["activationId"] = activation.id
+        self.outputs["activationCode"] = pulumi.Output.secret(activation.activation_code)
 
-        after_attachments = pulumi.ResourceOptions(parent=self, depends_on=attachments)
-        if s.activation is not None:
-            activation = aws.ssm.Activation(
-                f"{name}-activation",
-                # SSM resolves IamRole to arn:...:role/<IamRole>: a role path belongs in it.
-                iam_role=pulumi.Output.from_input(role_name).apply(
-                    lambda n: ssm_role_reference(s.path, n)
-                ),
-                registration_limit=s.activation.registration_limit,
-                expiration_date=s.activation.expiration_date,
-                description=s.activation.description,
-                tags=tags,
-                opts=after_attachments,
-            )
-            outputs["activationId"] = activation.id
-            outputs["activationCode"] = pulumi.Output.secret(activation.activation_code)
-
-        if blueprint.service_setting_id is not None:
-            setting = aws.ssm.ServiceSetting(
-                f"{name}-default-host-management",
-                setting_id=blueprint.service_setting_id,
-                setting_value=ssm_role_reference(s.path, s.role_name),
-                opts=after_attachments,
-            )
-            outputs["serviceSettingId"] = setting.setting_id
-
-        self.outputs = outputs
-        self.register_outputs(outputs)
+    def _service_setting(self, opts: pulumi.ResourceOptions) -> None:
+        s = self._blueprint.settings
+        setting = aws.ssm.ServiceSetting(
+            f"{self._name}-default-host-management",
+            setting_id=self._blueprint.service_setting_id,
+            setting_value=ssm_role_reference(s.path, s.role_name),
+            opts=opts,
+        )
+        self.outputs["serviceSettingId"] = setting.setting_id

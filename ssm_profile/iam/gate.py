@@ -142,6 +142,19 @@ def statement_problems(statement: Mapping[str, Any]) -> list[str]:
             if s3_bucket_wildcard(r)
         ]
 
+    found, action_problems = _expand(statement, allow)
+    problems += action_problems
+    if allow:
+        problems += _least_privilege(statement, resources, found)
+    return problems
+
+
+def _expand(
+    statement: Mapping[str, Any], allow: bool
+) -> tuple[dict[str, tuple[Action, ...]], list[str]]:
+    """Each ``Action`` pattern -> the database actions it names, and what is wrong with the
+    actions (syntax, unknown actions, service-wide patterns in an ``Allow``)."""
+    problems: list[str] = []
     expanded: dict[str, tuple[Action, ...]] = {}
     for key in ("Action", "NotAction"):
         for action in _strings(statement.get(key)):
@@ -164,9 +177,15 @@ def statement_problems(statement: Mapping[str, Any]) -> list[str]:
                 problems.append(_unknown(action))
             elif key == "Action":
                 expanded[action] = found
+    return expanded, problems
 
-    if not allow:
-        return problems
+
+def _least_privilege(
+    statement: Mapping[str, Any], resources: list[str], expanded: dict[str, tuple[Action, ...]]
+) -> list[str]:
+    """An ``Allow`` statement's actions that manage permissions, or that support
+    resource-level permissions but are granted on ``"*"`` (or as broad)."""
+    problems = []
     if "NotResource" in statement:
         where = "NotResource"
     else:

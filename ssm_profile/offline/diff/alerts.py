@@ -50,61 +50,66 @@ def _pairs(
 
 def alerts_for(resources: tuple[ResourceDiff, ...]) -> tuple[Alert, ...]:
     """Replacements and removals of what running instances depend on, dangers first."""
-    alerts: list[Alert] = []
-    for r in resources:
-        if r.action != "replace" or r.type not in (*CREDENTIAL_HOLDERS, types.POLICY):
-            continue
-        if r.type in CREDENTIAL_HOLDERS:
-            what = CREDENTIAL_HOLDERS[r.type]
+    alerts = [a for r in resources if (a := _replacement(r)) is not None]
+    for typ in (*CREDENTIAL_HOLDERS, types.POLICY):
+        alerts += _new_urns(resources, typ)
+    alerts += _renamed_attachments(resources)
+    return tuple(sorted(alerts, key=lambda a: a.level != "danger"))
+
+
+def _replacement(r: ResourceDiff) -> Alert | None:
+    """A role, instance profile or custom policy replaced because an input changed."""
+    if r.action != "replace" or r.type not in (*CREDENTIAL_HOLDERS, types.POLICY):
+        return None
+    if r.type in CREDENTIAL_HOLDERS:
+        return Alert(
+            "danger",
+            f"REPLACES the {CREDENTIAL_HOLDERS[r.type]} `{r.name}` ({_change_list(r)}): it is "
+            f"deleted and created anew; {CONSEQUENCE[r.type]}.",
+        )
+    return Alert(
+        "warning",
+        f"replaces the customer managed policy `{r.name}` ({_change_list(r)}): it "
+        "is detached, deleted and created anew; the role lacks its permissions "
+        "in between.",
+    )
+
+
+def _new_urns(resources: tuple[ResourceDiff, ...], typ: str) -> list[Alert]:
+    """Resources of ``typ`` removed and added under another URN (replaced, unless aliased),
+    and credential holders removed outright."""
+    alerts = []
+    gone = [r for r in resources if r.action == "remove" and r.type == typ]
+    new = [r for r in resources if r.action == "add" and r.type == typ]
+    pairs = _pairs(gone, new)
+    paired = {id(old) for old, _ in pairs}
+    what = CREDENTIAL_HOLDERS.get(typ, "customer managed policy")
+    for old, added in pairs:
+        if old.physical_name == added.physical_name:
+            how = (
+                f"the new one keeps the name `{added.physical_name}`, so creating it fails "
+                "while the old one exists"
+            )
+        else:
+            how = f"name `{old.physical_name}` -> `{added.physical_name}`"
+        text = (
+            f"the {what} `{old.name}`: its URN changes (now `{added.name}`; {how}), so "
+            f"Pulumi deletes the old {what} and creates another; add an alias to keep it"
+        )
+        if typ in CREDENTIAL_HOLDERS:
+            alerts.append(Alert("danger", f"REPLACES {text}. Meanwhile {CONSEQUENCE[typ]}."))
+        else:
+            alerts.append(Alert("warning", f"replaces {text}."))
+    for old in gone:
+        if typ in CREDENTIAL_HOLDERS and id(old) not in paired:
             alerts.append(
                 Alert(
                     "danger",
-                    f"REPLACES the {what} `{r.name}` ({_change_list(r)}): it is deleted and "
-                    f"created anew; {CONSEQUENCE[r.type]}.",
+                    f"REMOVES the {what} `{old.name}` (`{old.physical_name}`): running "
+                    "instances that use it lose their Systems Manager credentials.",
                 )
             )
-        else:
-            alerts.append(
-                Alert(
-                    "warning",
-                    f"replaces the customer managed policy `{r.name}` ({_change_list(r)}): it "
-                    "is detached, deleted and created anew; the role lacks its permissions "
-                    "in between.",
-                )
-            )
-    for typ in (*CREDENTIAL_HOLDERS, types.POLICY):
-        gone = [r for r in resources if r.action == "remove" and r.type == typ]
-        new = [r for r in resources if r.action == "add" and r.type == typ]
-        pairs = _pairs(gone, new)
-        paired = {id(old) for old, _ in pairs}
-        what = CREDENTIAL_HOLDERS.get(typ, "customer managed policy")
-        for old, added in pairs:
-            if old.physical_name == added.physical_name:
-                how = (
-                    f"the new one keeps the name `{added.physical_name}`, so creating it fails "
-                    "while the old one exists"
-                )
-            else:
-                how = f"name `{old.physical_name}` -> `{added.physical_name}`"
-            text = (
-                f"the {what} `{old.name}`: its URN changes (now `{added.name}`; {how}), so "
-                f"Pulumi deletes the old {what} and creates another; add an alias to keep it"
-            )
-            if typ in CREDENTIAL_HOLDERS:
-                alerts.append(Alert("danger", f"REPLACES {text}. Meanwhile {CONSEQUENCE[typ]}."))
-            else:
-                alerts.append(Alert("warning", f"replaces {text}."))
-        for old in gone:
-            if typ in CREDENTIAL_HOLDERS and id(old) not in paired:
-                alerts.append(
-                    Alert(
-                        "danger",
-                        f"REMOVES the {what} `{old.name}` (`{old.physical_name}`): running "
-                        "instances that use it lose their Systems Manager credentials.",
-                    )
-                )
-    alerts += _renamed_attachments(resources)
-    return tuple(sorted(alerts, key=lambda a: a.level != "danger"))
+    return alerts
 
 
 def _renamed_attachments(resources: tuple[ResourceDiff, ...]) -> list[Alert]:

@@ -1,0 +1,387 @@
+"""Plugin statements are validated and gated: malformed or broad ones are refused with one
+line naming the plugin, the hook and the statement (docs/plugins.md, docs/guardrails.md)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import (
+    STATEMENT,
+    error_of,
+    statements,
+    statements_plugin,
+)
+
+from ssm_profile.iam.statement import Statement
+
+
+@pytest.mark.parametrize(
+    ("returned", "expected"),
+    [
+        ('{"Sid": "X"}', "returned dict; expected a list of statement mappings"),
+        ('"s3:GetObject"', "returned str; expected a list of statement mappings"),
+        ("[42]", "expected a statement mapping, got int"),
+        (
+            json.dumps([{**STATEMENT, "Sid": "bad-sid"}]),
+            'statement bad-sid: Sid must be 1 to 128 letters and digits, got "bad-sid"',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "*"}]),
+            'statement AcmeParameters: the action "*" grants every AWS action',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": ["s3:GetObject", "getobject"]}]),
+            'statement AcmeParameters: "getobject" is not an action of the form service:Action',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Resource": "arn:aws-cn:s3:::acme/*"}]),
+            'statement AcmeParameters: "arn:aws-cn:s3:::acme/*" is in partition aws-cn; '
+            "this stack deploys to aws",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Principal": {"AWS": "*"}}]),
+            'statement AcmeParameters: unknown key "Principal" '
+            "(identity policies have no Principal)",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Effect": "allow"}]),
+            'statement AcmeParameters: Effect must be "Allow" or "Deny", got "allow"',
+        ),
+        (
+            json.dumps([{k: v for k, v in STATEMENT.items() if k != "Action"}]),
+            "statement AcmeParameters: needs exactly one of Action or NotAction",
+        ),
+        (
+            json.dumps(
+                [{**{k: v for k, v in STATEMENT.items() if k != "Action"}, "NotAction": "iam:*"}]
+            ),
+            "statement AcmeParameters: NotAction/NotResource with Allow grants everything",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Resource": []}]),
+            "statement AcmeParameters: Resource must be a string or a non-empty list of strings",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "s3:PutObject", "Resource": "*"}]),
+            "statement AcmeParameters: action s3:PutObject supports resource-level permissions; "
+            'grant it on specific ARNs, not "*"',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "s3:GetObjekt"}]),
+            "statement AcmeParameters: action s3:GetObjekt is unknown: not in parliament's IAM "
+            "database; did you mean s3:GetObject?",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Condition": {"StringEquals": "x"}}]),
+            'statement AcmeParameters: Condition "StringEquals" must map condition keys to values',
+        ),
+    ],
+)
+def test_malformed_statements_name_plugin_hook_and_statement(
+    resolve_stack, plugin_dir, returned, expected
+):
+    name = statements_plugin(plugin_dir, "acme_bad", returned)
+    message = error_of(resolve_stack, {"plugins": [name]})
+    assert message.startswith('plugin "acme_bad" (ssm_profile_statements)')
+    assert expected in message
+
+
+GATE = 'plugin "acme_gate" (ssm_profile_statements) statement AcmeParameters: '
+
+
+STAR_ADVICE = "supports resource-level permissions; grant it on specific ARNs, not"
+
+
+MANAGES = (
+    "manages permissions; an instance role must not change policies, grants or ACLs or pass "
+    "roles: remove it"
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        pytest.param(
+            "iam:*",
+            "arn:aws:iam::123456789012:role/x",
+            "action iam:* grants every iam action; name the actions explicitly",
+            id="service-wide",
+        ),
+        pytest.param(
+            "*:Get*",
+            "arn:aws:s3:::acme/*",
+            '"*:Get*" has a wildcard in its service prefix; name the service and its actions '
+            "(service:Action)",
+            id="every-service",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "*",
+            f'action s3:GetObject {STAR_ADVICE} "*"',
+            id="read-on-star",
+        ),
+        pytest.param(
+            "secretsmanager:GetSecretValue",
+            "*",
+            f'action secretsmanager:GetSecretValue {STAR_ADVICE} "*"',
+            id="secret-on-star",
+        ),
+        pytest.param(
+            "ssm:GetParameter",
+            "arn:aws:iam::*:*",
+            f'action ssm:GetParameter {STAR_ADVICE} arn:aws:iam::*:* (as broad as "*")',
+            id="star-in-disguise",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "arn:aws:s3:::aws-ssm-*/*",
+            "resource arn:aws:s3:::aws-ssm-*/* has a wildcard in its bucket name; the guide "
+            "forbids wildcards in bucket names and Regions: list each bucket",
+            id="wildcard-bucket",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            "arn:aws:s3:::*",
+            "resource arn:aws:s3:::* has a wildcard in its bucket name; the guide forbids "
+            "wildcards in bucket names and Regions: list each bucket; "
+            f'action s3:GetObject {STAR_ADVICE} arn:aws:s3:::* (as broad as "*")',
+            id="every-bucket",
+        ),
+        pytest.param(
+            "iam:PassRole",
+            "arn:aws:iam::123456789012:role/x",
+            f"action iam:PassRole {MANAGES}",
+            id="pass-role",
+        ),
+        pytest.param(
+            "iam:PutRolePolicy",
+            "arn:aws:iam::123456789012:role/x",
+            f"action iam:PutRolePolicy {MANAGES}",
+            id="put-role-policy",
+        ),
+        pytest.param(
+            "s3:PutBucketPolicy",
+            "arn:aws:s3:::acme",
+            f"action s3:PutBucketPolicy {MANAGES}",
+            id="put-bucket-policy",
+        ),
+        pytest.param(
+            "kms:CreateGrant",
+            "arn:aws:kms:us-east-2:123456789012:key/k",
+            f"action kms:CreateGrant {MANAGES}",
+            id="create-grant",
+        ),
+        pytest.param(
+            "s3:PutObjectAcl",
+            "arn:aws:s3:::acme/*",
+            f"action s3:PutObjectAcl {MANAGES}",
+            id="put-object-acl",
+        ),
+    ],
+)
+def test_the_least_privilege_gate_refuses_broad_allow_statements(
+    resolve_stack, plugin_dir, action, resource, expected
+):
+    name = statements_plugin(
+        plugin_dir, "acme_gate", json.dumps([{**STATEMENT, "Action": action, "Resource": resource}])
+    )
+    assert error_of(resolve_stack, {"plugins": [name]}) == GATE + expected
+
+
+def test_the_gate_lets_broad_deny_statements_through(plan_stack, plugin_dir):
+    deny = [
+        {**STATEMENT, "Sid": f"Deny{i}", "Effect": "Deny", "Action": a, "Resource": r}
+        for i, (a, r) in enumerate(
+            [("iam:*", "*"), ("s3:GetObject", "arn:aws:s3:::aws-ssm-*/*"), ("iam:PassRole", "*")]
+        )
+    ]
+    name = statements_plugin(plugin_dir, "acme_deny", json.dumps(deny))
+    assert [s["Sid"] for s in statements(plan_stack({"plugins": [name]}))] == [
+        "Deny0",
+        "Deny1",
+        "Deny2",
+    ]
+
+
+BAD = 'plugin "acme_bad" (ssm_profile_statements) statement AcmeParameters: '
+
+
+OPERATORS_HINT = (
+    "is not an IAM condition operator (StringEquals, ArnLike, Bool, Null, ...; optionally with "
+    "a ForAnyValue: or ForAllValues: prefix and an IfExists suffix)"
+)
+
+
+INCOMPLETE_ARN = (
+    "is not a complete ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, with a service and "
+    "a resource (build ARNs with context.arn())"
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        pytest.param(
+            '{"Bogus": {"a": "b"}}', f'Condition operator "Bogus" {OPERATORS_HINT}', id="bogus"
+        ),
+        pytest.param(
+            '{"StringEqual": {"a": "b"}}',
+            f'Condition operator "StringEqual" {OPERATORS_HINT}; did you mean StringEquals?',
+            id="misspelt",
+        ),
+        pytest.param(
+            '{"ForSomeValues:StringEquals": {"a": "b"}}',
+            'Condition operator "ForSomeValues:StringEquals" has an unknown prefix '
+            '"ForSomeValues:"; IAM\'s set operators are ForAnyValue: and ForAllValues:',
+            id="bad-set-prefix",
+        ),
+        pytest.param(
+            '{"NullIfExists": {"a": "true"}}',
+            'Condition operator "NullIfExists": Null takes no IfExists suffix',
+            id="null-if-exists",
+        ),
+        pytest.param(
+            '{"StringEquals": {"a": []}}',
+            "Condition StringEquals.a has an empty list of values; give at least one value",
+            id="empty-values",
+        ),
+        pytest.param(
+            '{"NumericLessThan": {"a": float("nan")}}',
+            "Condition NumericLessThan.a: NaN is not a finite number",
+            id="nan",
+        ),
+        pytest.param(
+            '{"NumericLessThan": {"a": [1, float("inf")]}}',
+            "Condition NumericLessThan.a: Infinity is not a finite number",
+            id="infinity",
+        ),
+        pytest.param(
+            '{"StringEquals": {"": "b"}}',
+            'Condition StringEquals has a key ""; condition keys are non-empty strings',
+            id="empty-key",
+        ),
+        pytest.param(
+            '{"StringEquals": {"a": [["b"]]}}',
+            "Condition StringEquals.a must be a string, number, boolean or a non-empty list of "
+            'them, got ["b"]',
+            id="nested-list",
+        ),
+    ],
+)
+def test_bad_conditions_are_refused(resolve_stack, plugin_dir, condition, expected):
+    name = plugin_dir(
+        "acme_bad",
+        f"""
+        @hookimpl
+        def ssm_profile_statements(context):
+            return [{{**{STATEMENT!r}, "Condition": {condition}}}]
+        """,
+    )
+    assert error_of(resolve_stack, {"plugins": [name]}) == BAD + expected
+
+
+def test_iam_condition_operators_with_set_prefixes_and_if_exists_are_accepted(
+    plan_stack, plugin_dir
+):
+    condition = {
+        "ForAllValues:StringEqualsIfExists": {"aws:TagKeys": ["team"]},
+        "ForAnyValue:StringLike": {"aws:PrincipalTag/team": ["a*", "b*"]},
+        "NumericLessThanEquals": {"ssm:x": 3},
+        "BoolIfExists": {"aws:SecureTransport": True},
+        "Null": {"aws:ResourceTag/team": "false"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:ssm:us-east-2:123456789012:*"},
+    }
+    name = statements_plugin(plugin_dir, "acme_cond", repr([{**STATEMENT, "Condition": condition}]))
+    (statement,) = statements(plan_stack({"plugins": [name]}))
+    assert statement["Condition"] == condition
+
+
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:s3:", "arn:aws:s3:::", "arn:aws::::acme", "arn::s3:::acme"]
+)
+def test_incomplete_arns_are_refused(resolve_stack, plugin_dir, resource):
+    name = statements_plugin(
+        plugin_dir, "acme_bad", json.dumps([{**STATEMENT, "Resource": resource}])
+    )
+    assert error_of(resolve_stack, {"plugins": [name]}) == BAD + f'"{resource}" {INCOMPLETE_ARN}'
+
+
+def test_condition_operators_are_the_ones_parliament_knows():
+    from ssm_profile.iam.actions import import_parliament
+    from ssm_profile.iam.parse import CONDITION_OPERATORS
+
+    import_parliament()
+    from parliament.statement import OPERATORS
+
+    assert sorted(CONDITION_OPERATORS) == sorted(OPERATORS)
+
+
+def test_a_statement_too_large_for_one_policy_names_plugin_hook_and_sid(resolve_stack, plugin_dir):
+    resource = "arn:aws:ssm:us-east-2:123456789012:parameter/" + "p" * 7000
+    name = statements_plugin(
+        plugin_dir, "acme_big", json.dumps([{**STATEMENT, "Sid": "Big", "Resource": resource}])
+    )
+    size = Statement("Big", actions=("ssm:GetParameter",), resources=(resource,)).size
+    assert error_of(resolve_stack, {"plugins": [name]}) == (
+        f'plugin "acme_big" (ssm_profile_statements) statement Big: is {size} characters; it '
+        "cannot fit in one managed policy (6144 characters) and cannot be split, as it has a "
+        "single resource: shorten it or return several smaller statements"
+    )
+
+
+def test_a_statement_whose_split_parts_are_too_large_names_plugin_hook_and_sid(
+    resolve_stack, plugin_dir
+):
+    resources = [f"arn:aws:ssm:us-east-2:123456789012:parameter/acme/{i}" for i in range(2)]
+    condition = {
+        "StringEquals": {"aws:PrincipalTag/team": [f"team-{i:04d}" * 5 for i in range(130)]}
+    }
+    statement = {**STATEMENT, "Sid": "Big", "Resource": resources, "Condition": condition}
+    name = statements_plugin(plugin_dir, "acme_big", json.dumps([statement]))
+    message = error_of(resolve_stack, {"plugins": [name]})
+    big = Statement("Big", ("ssm:GetParameter",), tuple(resources), condition=condition)
+    part = Statement("Big", ("ssm:GetParameter",), tuple(resources[:1]), condition=condition)
+    assert message == (
+        f'plugin "acme_big" (ssm_profile_statements) statement Big: is {big.size} characters; '
+        "it cannot fit in one managed policy (6144 characters), and split by resource its part "
+        f"with {resources[0]} alone is still {part.size} characters: shorten its actions or "
+        "Condition"
+    )
+
+
+def test_duplicate_sid_between_two_plugins_names_both(resolve_stack, plugin_dir):
+    a = statements_plugin(plugin_dir, "acme_dup_a", json.dumps([STATEMENT]))
+    b = statements_plugin(plugin_dir, "acme_dup_b", json.dumps([STATEMENT]))
+    for order in ([a, b], [b, a]):
+        message = error_of(resolve_stack, {"plugins": order})
+        assert (
+            'Sid AcmeParameters is returned by plugin "acme_dup_a" and plugin "acme_dup_b"'
+            in message
+        )
+        assert "statement AcmeParameters" in message
+
+
+def test_duplicate_sid_within_one_plugin(resolve_stack, plugin_dir):
+    name = statements_plugin(plugin_dir, "acme_dup_self", json.dumps([STATEMENT, STATEMENT]))
+    assert 'Sid AcmeParameters is returned by plugin "acme_dup_self"' in error_of(
+        resolve_stack, {"plugins": [name]}
+    )
+
+
+def test_sid_clash_with_a_builtin_statement(resolve_stack, plugin_dir):
+    name = statements_plugin(
+        plugin_dir, "acme_builtin", json.dumps([{**STATEMENT, "Sid": "OwnBucketsReadWrite"}])
+    )
+    assert error_of(resolve_stack, {"plugins": [name], "buckets": ["acme-out"]}) == (
+        'plugin "acme_builtin" (ssm_profile_statements) statement OwnBucketsReadWrite: '
+        "Sid OwnBucketsReadWrite is already used by a built-in statement"
+    )
+
+
+def test_a_sid_with_a_line_break_stays_one_line(resolve_stack, plugin_dir):
+    name = statements_plugin(plugin_dir, "acme_bad", json.dumps([{**STATEMENT, "Sid": "Bad\nSid"}]))
+    assert error_of(resolve_stack, {"plugins": [name]}) == (
+        'plugin "acme_bad" (ssm_profile_statements) statement Bad Sid: Sid must be 1 to 128 '
+        'letters and digits, got "Bad\\nSid"'
+    )
