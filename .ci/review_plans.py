@@ -84,7 +84,7 @@ def _shorten(markdown: str, what: str) -> str:
         markdown[: COMMENT_LIMIT // 2].rsplit("\n\n", 1)[0]
         + f"\n\n*The {what} is {len(markdown):,} characters, too long for a comment: see the "
         "`plans` artifact of this run, or reproduce it locally "
-        "(README section Reviewing changes).*\n"
+        "(docs/review.md, Reviewing changes).*\n"
     )
 
 
@@ -145,7 +145,7 @@ def review(base: Path, head: Path, out: Path, base_python: Path, head_python: Pa
     comments.mkdir(parents=True, exist_ok=True)
     footer = (
         f"\n<sub>Offline plan (no cloud credentials) of base `{_revision(base)}` and head "
-        f"`{_revision(head)}`; to reproduce, see the README section Reviewing changes.</sub>\n"
+        f"`{_revision(head)}`; to reproduce, see docs/review.md, Reviewing changes.</sub>\n"
     )
     index = []
     failed = False

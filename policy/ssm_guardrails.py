@@ -39,7 +39,7 @@ CORE_POLICY = "AmazonSSMManagedInstanceCore"
 DHMC_POLICY = "AmazonSSMManagedEC2InstanceDefaultPolicy"
 DHMC_SETTING = "/ssm/managed-instance/default-ec2-instance-management-role"
 
-# The AWS-owned buckets SSM Agent reads, REGION standing for the Region (GUIDE.md).
+# The AWS-owned buckets SSM Agent reads, REGION standing for the Region (docs/aws-facts.md).
 SSM_BUCKET_TEMPLATES = (
     "aws-ssm-REGION",
     "aws-windows-downloads-REGION",

@@ -15,16 +15,16 @@ from helpers import ACCOUNT, REPO, write_stack
 
 from ssm_profile.blueprint import Blueprint
 from ssm_profile.config import load_settings
-from ssm_profile.config.stackfile import load_stack
+from ssm_profile.config.stackfile import StackConfig, load_stack
 from ssm_profile.offline.mocks import RecordingMocks, RecordingMonitor
 from ssm_profile.offline.plan import Plan, run_program
 from ssm_profile.offline.runtime import mocked_runtime
 from ssm_profile.pipeline import resolve
 
 
-@pytest.fixture
-def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
-    """``plan_stack({"vpcEndpoints": True}, region="us-east-2")`` -> the recorded plan."""
+def _stack_runner(folder: Path, then: Callable[[StackConfig, str], Any]) -> Callable[..., Any]:
+    """``run(config, region=..., stack=..., account_id=...)``: write the stack file, load it
+    the way the CLI does, and hand it to ``then``."""
 
     def run(
         config: dict[str, Any] | None = None,
@@ -32,31 +32,28 @@ def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
         region: str = "us-east-2",
         stack: str = "test",
         account_id: str = ACCOUNT,
-    ) -> Plan:
-        values = {"aws:region": region, **(config or {})}
-        write_stack(tmp_path, stack, values)
-        return run_program(load_stack(stack, tmp_path, REPO), account_id)
+    ) -> Any:
+        write_stack(folder, stack, {"aws:region": region, **(config or {})})
+        return then(load_stack(stack, folder, REPO), account_id)
 
     return run
+
+
+def _resolve(stack: StackConfig, account_id: str) -> Blueprint:
+    return resolve(load_settings(stack.config, stack.project, stack.stack), account_id)
+
+
+@pytest.fixture
+def plan_stack(tmp_path: Path) -> Callable[..., Plan]:
+    """``plan_stack({"vpcEndpoints": True}, region="us-east-2")`` -> the recorded plan."""
+    return _stack_runner(tmp_path, run_program)
 
 
 @pytest.fixture
 def resolve_stack(tmp_path: Path) -> Callable[..., Blueprint]:
     """Like ``plan_stack``, through the pure stages only (stack file -> settings -> plugins ->
     blueprint), without the Pulumi runtime: for tests of what is refused."""
-
-    def run(
-        config: dict[str, Any] | None = None,
-        *,
-        region: str = "us-east-2",
-        stack: str = "test",
-        account_id: str = ACCOUNT,
-    ) -> Blueprint:
-        write_stack(tmp_path, stack, {"aws:region": region, **(config or {})})
-        loaded = load_stack(stack, tmp_path, REPO)
-        return resolve(load_settings(loaded.config, loaded.project, loaded.stack), account_id)
-
-    return run
+    return _stack_runner(tmp_path, _resolve)
 
 
 @pytest.fixture

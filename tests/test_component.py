@@ -1,4 +1,4 @@
-"""The component under plain Pulumi mocks (SPEC section 8): outputs asserted with
+"""The component under plain Pulumi mocks (docs/design.md): outputs asserted with
 ``@pulumi.runtime.test``, mocks set before anything is built, runtime settings restored."""
 
 from __future__ import annotations

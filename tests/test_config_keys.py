@@ -1,4 +1,4 @@
-"""Every key of SPEC section 3 changes what gets registered (or is rejected: see
+"""Every key of docs/configuration.md changes what gets registered (or is rejected: see
 test_settings.py). Each case sets one key on top of a base stack and checks the difference."""
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ NEEDED_BY_BASE = {
 }
 # Keys whose effect is tested elsewhere, and where.
 ELSEWHERE = {
-    "plugins": "SPEC section 5, with the plugin system",
+    "plugins": "docs/plugins.md, with the plugin system",
     "pluginConfig": "rejected unless its plugin is listed: test_settings.py",
 }
 

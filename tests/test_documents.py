@@ -1,4 +1,4 @@
-"""IAM documents (SPEC section 4): the pure functions, then what the program registers."""
+"""IAM documents (docs/configuration.md): the pure functions, then what the program registers."""
 
 from __future__ import annotations
 

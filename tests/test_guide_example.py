@@ -1,4 +1,4 @@
-"""The guide's own example grants exactly what the guide's JSON grants (SPEC section 4)."""
+"""The guide's own example grants exactly what the guide's JSON grants (docs/configuration.md)."""
 
 from helpers import POLICY, ROLE, grants, one, statements
 

@@ -1,4 +1,4 @@
-"""What each mode of SPEC section 2 registers, resource by resource."""
+"""What each mode (docs/configuration.md, "What it builds") registers, resource by resource."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The offline plan command (SPEC section 6): formats, determinism, exit status."""
+"""The offline plan command (docs/review.md): formats, determinism, exit status."""
 
 from __future__ import annotations
 

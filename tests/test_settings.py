@@ -14,7 +14,7 @@ import yaml
 from helpers import ACCOUNT, REPO, write_stack
 
 from ssm_profile.cli import main
-from ssm_profile.config import KNOWN_KEYS, load_settings
+from ssm_profile.config import KEYS, KNOWN_KEYS, load_settings
 from ssm_profile.config.stackfile import load_stack
 from ssm_profile.errors import ConfigError, PolicyError, SsmProfileError
 from ssm_profile.offline.plan import run_program
@@ -934,23 +934,21 @@ def test_every_error_is_an_ssm_profile_error():
 # --- the documented keys are the keys the program knows --------------------------------------
 
 
-def test_every_key_is_in_the_readme_configuration_reference():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+def test_every_key_is_in_the_configuration_reference_in_table_order():
+    text = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    section = text.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
     documented = re.findall(r"^### `([A-Za-z]+)`", section, flags=re.MULTILINE)
-    assert sorted(documented) == sorted(KNOWN_KEYS)
+    assert documented == [key.name for key in KEYS]
 
 
-def test_pulumi_yaml_types_every_key_with_a_fixed_default():
-    """Pulumi.yaml declares (typed) exactly the keys whose default does not depend on the
-    stack: a declared key without a default would be required by the Pulumi CLI."""
+def test_pulumi_yaml_types_exactly_the_keys_the_table_declares():
+    """Pulumi.yaml declares (typed) the keys whose default does not depend on the stack: a
+    declared key without a default would be required by the Pulumi CLI."""
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text(encoding="utf-8"))
-    objects = {"tags", "buckets", "pluginConfig", "activation"}  # checked by the program
-    computed = {"roleName", "instanceProfileName", "description", "regions"}
-    computed |= {"createInstanceProfile"}  # true in ec2 mode, false in the others
-    optional = {"permissionsBoundary", "existingRoleName"}  # no default at all
-    assert set(project["config"]) == set(KNOWN_KEYS) - objects - computed - optional
-    assert all("type" in spec and "default" in spec for spec in project["config"].values())
+    assert project["config"] == {key.name: key.schema for key in KEYS if key.schema}
+    for key in KEYS:
+        if key.schema:
+            assert key.schema["default"] == key.default and not callable(key.default)
 
 
 def test_stack_files_in_the_repo_use_only_known_keys():
