@@ -17,9 +17,11 @@ from .aws import limits
 from .aws.names import attachment_key, custom_policy_names
 from .config.reader import k
 from .config.settings import Settings
-from .errors import ConfigError, PluginError, PolicyError, StatementSizeError
+from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
+from .iam.findings import CODES, Accepted, accept, acceptance_hint
 from .iam.packing import pack
+from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
 from .pluginhost.contributions import Contributions
 
@@ -50,6 +52,7 @@ class Blueprint:
     custom_policies: tuple[PolicySpec, ...]
     tags: Mapping[str, str]
     plugins: tuple[Mapping[str, Any], ...] = ()
+    accepted_findings: tuple[Accepted, ...] = ()
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -116,6 +119,37 @@ def _pack(statements: list[Statement], owners: Mapping[str, str]) -> list[list[S
     return groups
 
 
+def _accepted_findings(
+    settings: Settings, statements: Sequence[Statement], extra: Contributions
+) -> tuple[Accepted, ...]:
+    """The role lint on every final statement, then the acceptances checked: each must match
+    a finding, so that none outlives the grant it was written for."""
+    accepted, refused = accept(role_findings(statements), settings.accept_findings)
+    if refused:
+        plugins = sorted({extra.owners[s] for f in refused for s in f.sids if s in extra.owners})
+        who = " and ".join(f'plugin "{p}"' for p in plugins) or "the stack"
+        raise PolicyError(
+            f"{who}: " + "; ".join(f.text() for f in refused) + acceptance_hint(refused)
+        )
+    found = sorted([*extra.accepted, *accepted], key=lambda a: (a.sid, a.finding))
+    sids = [s.sid for s in statements]
+    for index, entry in enumerate(settings.accept_findings):
+        if any((a.sid, a.finding) == (entry.sid, entry.finding) for a in found):
+            continue
+        key = f"{k('acceptFindings')}[{index}]"
+        if entry.sid not in sids:
+            raise ConfigError(key, f"no statement has Sid {q(entry.sid)}{suggest(entry.sid, sids)}")
+        if entry.finding not in CODES:
+            hint = suggest(entry.finding, list(CODES))
+            raise ConfigError(key, f"{q(entry.finding)} is not a finding code{hint}")
+        raise ConfigError(
+            key,
+            f"statement {entry.sid} has no {entry.finding} finding; remove this entry (an "
+            "acceptance must match a finding of the gate)",
+        )
+    return tuple(found)
+
+
 def build_blueprint(
     settings: Settings, account_id: str, contributions: Contributions | None = None
 ) -> Blueprint:
@@ -157,6 +191,7 @@ def build_blueprint(
     if trust is not None and json_size(trust) > limits.TRUST_POLICY_SIZE_LIMIT:
         raise PolicyError("the role's trust policy exceeds IAM's 2,048 characters")
 
+    accepted = _accepted_findings(settings, [s for g in groups for s in g], extra)
     return Blueprint(
         settings=settings,
         account_id=account_id,
@@ -165,4 +200,5 @@ def build_blueprint(
         custom_policies=tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True)),
         tags=MappingProxyType(tags),
         plugins=extra.sources,
+        accepted_findings=accepted,
     )

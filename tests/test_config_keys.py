@@ -202,6 +202,7 @@ NEEDED_BY_BASE = {
 ELSEWHERE = {
     "plugins": "docs/plugins.md, with the plugin system",
     "pluginConfig": "rejected unless its plugin is listed: test_settings.py",
+    "acceptFindings": "accepts a finding of a plugin statement: test_accept_findings.py",
 }
 
 

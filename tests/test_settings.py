@@ -735,6 +735,67 @@ ERROR_CASES = [
         "plugin-empty-name", {"plugins": [" "]}, "ssm-profile:plugins[0]", "expected a plugin name"
     ),
     case("plugin-twice", {"plugins": ["a.b", "a.b"]}, "ssm-profile:plugins[1]", "listed twice"),
+    # acceptFindings
+    case(
+        "accept-not-array",
+        {"acceptFindings": {"sid": "A"}},
+        "ssm-profile:acceptFindings",
+        "expected an array",
+    ),
+    case(
+        "accept-not-object",
+        {"acceptFindings": ["A"]},
+        "ssm-profile:acceptFindings[0]",
+        "expected an object {sid, finding, reason}",
+    ),
+    case(
+        "accept-without-reason",
+        {"acceptFindings": [{"sid": "A", "finding": "CREDENTIALS_EXPOSURE"}]},
+        "ssm-profile:acceptFindings[0].reason",
+        "is required",
+    ),
+    case(
+        "accept-empty-reason",
+        {"acceptFindings": [{"sid": "A", "finding": "CREDENTIALS_EXPOSURE", "reason": " "}]},
+        "ssm-profile:acceptFindings[0].reason",
+        "say why the finding is accepted",
+    ),
+    case(
+        "accept-two-line-reason",
+        {"acceptFindings": [{"sid": "A", "finding": "CREDENTIALS_EXPOSURE", "reason": "a\nb"}]},
+        "ssm-profile:acceptFindings[0].reason",
+        "must be one line",
+    ),
+    case(
+        "accept-misspelt-field",
+        {"acceptFindings": [{"sid": "A", "findings": "X", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0].findings",
+        "unknown field; did you mean finding?",
+    ),
+    case(
+        "accept-bad-sid",
+        {"acceptFindings": [{"sid": "a-b", "finding": "X", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0].sid",
+        "expected a statement Sid",
+    ),
+    case(
+        "accept-lowercase-code",
+        {"acceptFindings": [{"sid": "A", "finding": "credentials", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0].finding",
+        "expected a finding code",
+    ),
+    case(
+        "accept-twice",
+        {"acceptFindings": [{"sid": "A", "finding": "X", "reason": "r"}] * 2},
+        "ssm-profile:acceptFindings[1]",
+        "accepts X of A again (also at [0])",
+    ),
+    case(
+        "accept-unknown-sid",
+        {"buckets": ["logs"], "acceptFindings": [{"sid": "Nope", "finding": "X", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0]",
+        'no statement has Sid "Nope"',
+    ),
 ]
 # The default role name is SSMInstanceProfile-<stack>: a 46-character stack name breaks it.
 LONG_STACK = "s" * 46

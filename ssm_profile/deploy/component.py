@@ -32,6 +32,8 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         s = blueprint.settings
         self._tags = dict(blueprint.tags) or None
         self.outputs = {"mode": s.mode, "plugins": [dict(p) for p in blueprint.plugins]}
+        if blueprint.accepted_findings:
+            self.outputs["acceptedFindings"] = [a.to_json() for a in blueprint.accepted_findings]
 
         role_name = self._role()
         attachments = self._custom_policies(role_name) + self._managed_attachments(role_name)
