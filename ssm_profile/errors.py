@@ -22,9 +22,15 @@ def one_line(text: str) -> str:
     return _LINE_BREAK.sub(" ", text).strip()
 
 
+def _visible(char: str) -> str:
+    return char if char.isprintable() else json.dumps(char)[1:-1]
+
+
 def q(value: Any) -> str:
-    """A value quoted for an error message, as JSON (``"us-east-*"``)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A value quoted for an error message, as JSON (``"us-east-*"``), with every character
+    that is not printable escaped (``"a\\u2028"``), so that nothing in it can break the line."""
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(_visible(c) for c in text)
 
 
 def suggest(word: str, choices: Sequence[str], prefix: str = "") -> str:

@@ -79,6 +79,28 @@ from ssm_profile.iam.statement import Statement
             json.dumps([{**STATEMENT, "Condition": {"StringEquals": "x"}}]),
             'statement AcmeParameters: Condition "StringEquals" must map condition keys to values',
         ),
+        # what IAM's API models refuse (tests/test_api_models.py found these classes)
+        (
+            json.dumps([{**STATEMENT, "Sid": "Acme\n"}]),
+            'Sid must be 1 to 128 letters and digits, got "Acme\\n"',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "ssm:GetParameter\n"}]),
+            'statement AcmeParameters: "ssm:GetParameter\\n" is not an action of the form '
+            "service:Action",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Resource": "arn:aws:s3:::acme/日本/*"}]),
+            'statement AcmeParameters: Resource "arn:aws:s3:::acme/日本/*" has the character '
+            "U+65E5 at position 18; IAM policies hold only printable Latin-1",
+        ),
+        (
+            json.dumps(
+                [{**STATEMENT, "Condition": {"StringEquals": {"aws:SourceVpc": "a\u2028"}}}]
+            ),
+            'statement AcmeParameters: Condition StringEquals.aws:SourceVpc: "a\\u2028" has the '
+            "character U+2028 at position 1",
+        ),
     ],
 )
 def test_malformed_statements_name_plugin_hook_and_statement(

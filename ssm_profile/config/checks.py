@@ -20,6 +20,8 @@ from ..aws.names import (
     check_no_wildcard,
     check_region,
     default_role_name,
+    is_sid,
+    policy_text_problem,
 )
 from ..errors import ConfigError, q, suggest
 from ..readonly import freeze
@@ -29,10 +31,11 @@ from .settings import AcceptedFinding, Activation, Bucket
 _BUCKET_KEYS = ("name", "prefix", "crossAccount", "encrypted")
 _ACTIVATION_KEYS = ("registrationLimit", "expirationDate", "description")
 _ACCEPT_KEYS = ("sid", "finding", "reason")
-_SID = re.compile(r"^[A-Za-z0-9]{1,128}$")
-_CODE = re.compile(r"^[A-Z][A-Z_]{0,63}$")
+_CODE = re.compile(r"[A-Z][A-Z_]{0,63}")
 # A full RFC 3339 timestamp with a zone, as the SSM API wants (2030-01-31T00:00:00Z).
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 
 # What a check or a computed default sees: the Settings fields read so far (and project,
 # stack, region, partition).
@@ -108,6 +111,9 @@ def parse_bucket(key: str, item: Any) -> Bucket:
         if not isinstance(prefix, str) or not prefix:
             raise ConfigError(f"{key}.prefix", "expected a non-empty string")
         check_no_wildcard(f"{key}.prefix", prefix, "bucket prefix")
+        problem = policy_text_problem(prefix)
+        if problem:
+            raise ConfigError(f"{key}.prefix", problem)
         if prefix.startswith("/"):
             raise ConfigError(f"{key}.prefix", f"{q(prefix)} must not begin with '/'")
     flags = {}
@@ -172,7 +178,7 @@ def activation(key: str, raw: dict[str, Any], draft: Draft) -> Activation:
     expiration = raw.get("expirationDate")
     if expiration is not None:
         try:
-            if not isinstance(expiration, str) or not _RFC3339.match(expiration):
+            if not isinstance(expiration, str) or not _RFC3339.fullmatch(expiration):
                 raise ValueError(expiration)
             datetime.fromisoformat(expiration.replace("Z", "+00:00"))
         except ValueError:
@@ -209,11 +215,11 @@ def _accepted(key: str, item: Any) -> AcceptedFinding:
         if field not in item:
             raise ConfigError(f"{key}.{field}", "is required (sid, finding and reason)")
     sid, finding, reason = item["sid"], item["finding"], item["reason"]
-    if not isinstance(sid, str) or not _SID.match(sid):
+    if not isinstance(sid, str) or not is_sid(sid):
         raise ConfigError(
             f"{key}.sid", f"expected a statement Sid (letters and digits), got {q(sid)}"
         )
-    if not isinstance(finding, str) or not _CODE.match(finding):
+    if not isinstance(finding, str) or not _CODE.fullmatch(finding):
         raise ConfigError(
             f"{key}.finding",
             f"expected a finding code such as CREDENTIALS_EXPOSURE, got {q(finding)}",

@@ -24,7 +24,7 @@ PERMISSIONS_MANAGEMENT = "Permissions management"
 # permissions-management and privilege-escalation auditors both flag it).
 _ALSO_MANAGES_PERMISSIONS = frozenset({"iam:passrole"})
 
-_ACTION_SYNTAX = re.compile(r"^([A-Za-z0-9*?-]+):([A-Za-z0-9*?]+)$")
+_ACTION_SYNTAX = re.compile(r"([A-Za-z0-9*?-]+):([A-Za-z0-9*?]+)")
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def expand_action(action: str) -> tuple[Action, ...]:
 
     Raises :class:`ValueError` if ``action`` is not of the form ``service:Action``.
     """
-    match = _ACTION_SYNTAX.match(action)
+    match = _ACTION_SYNTAX.fullmatch(action)
     if not match:
         raise ValueError(f"{action!r} is not an action of the form service:Action")
     service, name = match.groups()

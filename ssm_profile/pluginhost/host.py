@@ -154,12 +154,15 @@ class _Merge:
             tags = check_tags("tags", dict(result))
         except ConfigError as error:
             raise PluginError(plugin.name, TAGS, str(error)) from None
+        keys = {known.lower(): known for known in self.tags}
         for key, value in tags.items():
-            if key in self.tags and self.tags[key][1] != value:
-                owner, old = self.tags[key]
+            known = keys.get(key.lower())
+            if known is not None and (known, self.tags[known][1]) != (key, value):
+                owner, old = self.tags[known]
                 who = f"the stack's {k('tags')}" if owner is None else f'plugin "{owner}"'
+                was = f"{old!r}" if known == key else f"{known}={old!r}; IAM's tag keys ignore case"
                 raise PluginError(
-                    plugin.name, TAGS, f"tag {key}={value!r} conflicts with {who} ({old!r})"
+                    plugin.name, TAGS, f"tag {key}={value!r} conflicts with {who} ({was})"
                 )
             self.tags.setdefault(key, (plugin.name, value))
 
