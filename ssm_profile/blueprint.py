@@ -20,7 +20,7 @@ from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
 from .iam.findings import CODES, Accepted, accept, acceptance_hint
-from .iam.packing import pack
+from .iam.packing import min_policies, pack
 from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
 from .pluginhost.contributions import Contributions
@@ -99,6 +99,21 @@ def _policy_names(settings: Settings, count: int) -> list[str]:
     return names
 
 
+def _check_quota(settings: Settings, managed: int, custom: int, exact: bool) -> None:
+    """Attachments beyond ``maxManagedPolicies`` are an error; ``custom`` is the number of
+    custom policies, or (``exact=False``) a lower bound on it."""
+    if managed + custom <= settings.max_managed_policies:
+        return
+    least = "" if exact else "at least "
+    raise ConfigError(
+        k("maxManagedPolicies"),
+        f"this stack needs {least}{managed + custom} managed policies on the role ({managed} "
+        f"AWS managed, {least}{custom} custom) but the quota is "
+        f"{settings.max_managed_policies}; drop policies or raise the quota (IAM allows up to "
+        f"{limits.MAX_MANAGED_POLICIES_QUOTA} after a quota increase)",
+    )
+
+
 def _pack(statements: list[Statement], owners: Mapping[str, str]) -> list[list[Statement]]:
     """:func:`~ssm_profile.iam.packing.pack`, a statement too large named with its plugin."""
     try:
@@ -168,17 +183,12 @@ def build_blueprint(
         statements.append(statement)
     arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
     _check_attachment_keys(settings, arns)
+    # A stack that cannot fit its quota fails before the packing work.
+    least = min_policies(statements)  # exact when everything fits one policy
+    _check_quota(settings, len(arns), least, exact=least <= 1)
     groups = _pack(statements, extra.owners)
     names = _policy_names(settings, len(groups))
-    needed = len(arns) + len(groups)
-    if needed > settings.max_managed_policies:
-        raise ConfigError(
-            k("maxManagedPolicies"),
-            f"this stack needs {needed} managed policies on the role ({len(arns)} AWS managed, "
-            f"{len(groups)} custom) but the quota is {settings.max_managed_policies}; drop "
-            "policies or raise the quota (IAM allows up to "
-            f"{limits.MAX_MANAGED_POLICIES_QUOTA} after a quota increase)",
-        )
+    _check_quota(settings, len(arns), len(groups), exact=True)
 
     tags = dict(settings.tags)
     tags.update(extra.tags)
