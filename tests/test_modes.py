@@ -118,9 +118,9 @@ def test_existing_role_attachments_are_retained_when_the_stack_lets_go(plan_stac
     plan = plan_stack(
         {"mode": "existing-role", "existingRoleName": "WebServers", "buckets": ["web-out"]}
     )
-    assert [r["retainOnDelete"] for r in resources(plan, ATTACHMENT)] == [True, True]
+    assert [r["options"]["retainOnDelete"] for r in resources(plan, ATTACHMENT)] == [True, True]
     ec2 = plan_stack({"buckets": ["web-out"]})
-    assert [r["retainOnDelete"] for r in resources(ec2, ATTACHMENT)] == [False, False]
+    assert [r["options"]["retainOnDelete"] for r in resources(ec2, ATTACHMENT)] == [False, False]
 
 
 def test_existing_role_with_instance_profile(plan_stack):
