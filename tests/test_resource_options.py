@@ -31,7 +31,8 @@ def expected_options(resource, settings, own_policy_arns):
     if resource["type"] == POLICY:
         return options(delete_first=True)
     if resource["type"] == ATTACHMENT:
-        return options(retain=settings.mode == "existing-role")
+        foreign = resource["inputs"]["policyArn"] not in own_policy_arns
+        return options(retain=settings.mode == "existing-role" and foreign)
     return options()  # the component, the activation, the service setting
 
 
