@@ -3,7 +3,9 @@
 The engine's semantics, from the ``options`` the plan records for each resource:
 - any ``protect`` resource makes the destroy refuse before anything is deleted, naming every
   protected resource (:class:`DestroyRefusedError`): the engine refuses to delete a protected
-  resource, and the preview that ``pulumi destroy`` runs first already fails;
+  resource, and the preview that ``pulumi destroy`` runs first already fails (with
+  ``--skip-preview`` the engine may delete other resources before it reaches a protected one;
+  that is not emulated);
 - a ``retainOnDelete`` resource is left in the account: the engine drops it from the state
   without calling the provider's delete;
 - every other resource is deleted, in reverse registration order (the program registers a
