@@ -25,7 +25,8 @@ def options(protect=False, retain=False, delete_first=False):
 
 
 def expected_options(resource, settings, own_policy_arns):
-    """The options the component sets, restated from docs/configuration.md."""
+    """The options the component sets, restated from docs/configuration.md (existing-role,
+    `protect`) and docs/guardrails.md (Production safety: `deleteBeforeReplace`)."""
     if resource["type"] in (ROLE, PROFILE):
         return options(protect=settings.protect, delete_first=True)
     if resource["type"] == POLICY:
