@@ -99,6 +99,21 @@ def _policy_names(settings: Settings, count: int) -> list[str]:
     return names
 
 
+def _check_not_own_policies(settings: Settings, account_id: str, names: Sequence[str]) -> None:
+    """The stack's own custom policies are attached by the stack already: listing one in
+    managedPolicies would give one IAM attachment two owners."""
+    own = {
+        settings.partition.arn("iam", "", account_id, f"policy{settings.path}{n}") for n in names
+    }
+    for index, arn in enumerate(settings.managed_policies):
+        if arn in own:
+            raise ConfigError(
+                f"{k('managedPolicies')}[{index}]",
+                f"{arn} is this stack's own custom policy, which the stack attaches already; "
+                "remove it",
+            )
+
+
 def _check_quota(settings: Settings, managed: int, custom: int, exact: bool) -> None:
     """Attachments beyond ``maxManagedPolicies`` are an error; ``custom`` is the number of
     custom policies, or (``exact=False``) a lower bound on it."""
@@ -188,6 +203,7 @@ def build_blueprint(
     _check_quota(settings, len(arns), least, exact=least <= 1)
     groups = _pack(statements, extra.owners)
     names = _policy_names(settings, len(groups))
+    _check_not_own_policies(settings, account_id, names)
     _check_quota(settings, len(arns), len(groups), exact=True)
 
     tags = dict(settings.tags)

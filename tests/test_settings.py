@@ -805,6 +805,15 @@ ERROR_CASES = [
         "ssm-profile:activation.expirationDate",
         "is not an RFC 3339 timestamp",
     ),
+    case(
+        "managed-policy-is-the-stacks-own",
+        {
+            "buckets": ["logs"],
+            "managedPolicies": ["arn:aws:iam::123456789012:policy/SSMInstanceProfileS3Policy-test"],
+        },
+        "ssm-profile:managedPolicies[0]",
+        "is this stack's own custom policy, which the stack attaches already",
+    ),
     # acceptFindings
     case(
         "accept-not-array",
