@@ -149,7 +149,7 @@ def test_stack_config_that_is_not_a_mapping(tmp_path, monkeypatch, capsys, text,
 def test_stack_config_key_that_is_not_a_string(tmp_path, monkeypatch, capsys, key):
     path = stack_text(tmp_path, f"config:\n  aws:region: eu-west-1\n  {key}: 2\n")
     assert_one_error_line(
-        tmp_path, monkeypatch, capsys, f"error: {path}: config key {key} is not a string"
+        tmp_path, monkeypatch, capsys, f"error: {path}:3: the key {key} is read as ", "quote it"
     )
 
 
@@ -180,7 +180,7 @@ BAD_VALUES = {
     "nested-key-not-a-string": (
         "ssm-profile:tags: {4711: cost-center}",
         "ssm-profile:tags",
-        "key 4711 is not a string",
+        "the key 4711 is read as an integer, not a string; quote it",
     ),
 }
 
@@ -264,30 +264,43 @@ def test_project_stack_config_dir_that_is_not_a_string(tmp_path, monkeypatch, ca
 def test_project_config_key_that_is_not_a_string(tmp_path, monkeypatch, capsys):
     path = project_text(tmp_path, "config:\n  1: 2\n")
     assert_one_error_line(
-        tmp_path, monkeypatch, capsys, f"error: {path}: config key 1 is not a string"
+        tmp_path, monkeypatch, capsys, f"error: {path}:5: the key 1 is read as an integer"
     )
 
 
 @pytest.mark.parametrize(
-    ("config_text", "key", "fragment"),
+    ("config_text", "line", "fragment"),
     [
-        ("config:\n  tags: !!set {a, b}\n", "ssm-profile:tags", "!!set"),
+        (
+            "config:\n  tags: !!set {a, b}\n",
+            5,
+            "the tag !!set is not supported here (at config.tags)",
+        ),
         (
             "config:\n  mode:\n    type: string\n    default: !!binary aGVsbG8=\n",
-            "ssm-profile:mode",
-            "!!binary",
+            7,
+            "the tag !!binary is not supported; write the value untagged (at config.mode.default)",
         ),
-        ("config:\n  mode:\n    type: [string]\n", "ssm-profile:mode", "`type` must be one of"),
-        ("config:\n  mode:\n    1: string\n", "ssm-profile:mode", "key 1 is not a string"),
+        ("config:\n  mode:\n    1: string\n", 6, "the key 1 is read as an integer"),
     ],
-    ids=["set-shorthand", "binary-default", "type-not-a-name", "spec-key-not-a-string"],
+    ids=["set-shorthand", "binary-default", "spec-key-not-a-string"],
 )
-def test_a_project_config_entry_no_config_can_hold(
-    tmp_path, monkeypatch, capsys, config_text, key, fragment
+def test_a_project_config_entry_pulumi_would_misread(
+    tmp_path, monkeypatch, capsys, config_text, line, fragment
 ):
     path = project_text(tmp_path, config_text)
-    err = assert_one_error_line(tmp_path, monkeypatch, capsys, f"error: {key}: ", fragment)
-    assert str(path) in err
+    assert_one_error_line(tmp_path, monkeypatch, capsys, f"error: {path}:{line}: ", fragment)
+
+
+def test_a_project_config_type_that_is_not_a_name(tmp_path, monkeypatch, capsys):
+    path = project_text(tmp_path, "config:\n  mode:\n    type: [string]\n")
+    assert_one_error_line(
+        tmp_path,
+        monkeypatch,
+        capsys,
+        "error: ssm-profile:mode: `type` must be one of string, boolean, integer, array, object, "
+        f"got a list ({path}:6)",
+    )
 
 
 @pytest.mark.parametrize(
