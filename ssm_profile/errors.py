@@ -1,8 +1,12 @@
-"""Errors that stop a run before anything is registered.
+"""Errors that stop a run before anything is registered, and text that shows as what it is.
 
 Every error carries a one-line cause that names the config key, plugin or statement at fault.
 The command line prints it as ``error: <cause>`` and exits 2; under ``pulumi up`` it becomes a
 ``pulumi.RunError`` (no traceback, nothing registered).
+
+:func:`visible` is the one place where text is made safe to show: the error lines, the plan
+and diff for a terminal (``offline/report.py``) and the markdown blocks
+(``offline/markdown.py``) all pass what they show through it.
 """
 
 from __future__ import annotations
@@ -10,16 +14,40 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 # A line break (as str.splitlines sees one) and the whitespace around it.
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+# Characters that do not show as themselves: controls (C0, DEL, C1: ESC starts terminal
+# sequences, CR and backspace rewrite a line, LF starts one), format characters (bidi
+# overrides and isolates, zero-width and tag characters), line and paragraph separators, and
+# lone surrogates (no UTF-8 stream can hold one).
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 
 def one_line(text: str) -> str:
     """``text`` with each line break and the whitespace around it collapsed to one space."""
     return _LINE_BREAK.sub(" ", text).strip()
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if unicodedata.category(char) not in _HIDDEN:
+        return char
+    return json.dumps(char)[1:-1]  # \n, \u001b, \u202e, \udb40\udc01 for a tag character
+
+
+def visible(text: str) -> str:
+    """``text`` with every character that does not show as itself written as its JSON escape
+    (``\\r``, ``\\u001b``, ``\\u202e``): one line that moves no cursor and reorders nothing.
+
+    Inside a JSON string such a character becomes the escape JSON has for it, so the
+    ``visible`` lines of a JSON text are the same JSON value.
+    """
+    return _NOT_PRINTABLE_ASCII.sub(_escape, text)
 
 
 def q(value: Any) -> str:
@@ -41,11 +69,12 @@ class SsmProfileError(Exception):
     """Base class: ``str(error)`` is the one-line cause shown to the user.
 
     Line breaks in the message (a plugin's exception text or check problem, a value quoted
-    from input) are collapsed, so the cause always stays on one line.
+    from input) are collapsed, so the cause always stays on one line, and every other
+    character that does not show as itself is escaped (:func:`visible`).
     """
 
     def __init__(self, message: str) -> None:
-        super().__init__(one_line(message))
+        super().__init__(visible(one_line(message)))
 
 
 class ConfigError(SsmProfileError):
