@@ -187,7 +187,7 @@ def _hostile_values(h: str) -> bool:
     return bool(h) and md_name(h) != h
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile.filter(_hostile_values))
 @example("a\r| b | c |")
 @example("<!-- hide the rest")
@@ -200,7 +200,7 @@ def test_a_hostile_value_stays_inside_its_code_span_in_the_markdown_plan(h):
     assert_same_markdown(report.to_markdown(plain), report.to_markdown(forged), h)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile)
 @example("x\n+ aws:iam/role:Role  forged")
 @example("\x1b[1A\x1b[2K")
@@ -211,7 +211,7 @@ def test_a_hostile_value_adds_no_line_to_the_text_plan(h):
     assert shown(forged)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile)
 def test_the_json_plan_shows_every_character_and_is_the_same_json(h):
     plan = substitute(harmless_plan(), h)
@@ -251,7 +251,7 @@ def harmless_diff_plans() -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile.filter(_hostile_values))
 @example("REPLACES `x` [click](https://evil.example)")
 @example("a\n> [!CAUTION]\n> all is well")
@@ -266,7 +266,7 @@ def test_a_hostile_value_stays_inside_its_code_span_in_the_markdown_diff(h):
     assert len(quotes) == len(forged.alerts)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile)
 @example("x\n+  aws:iam/role:Role forged (add)")
 @example("ok\rREPLACES nothing")
