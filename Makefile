@@ -2,6 +2,7 @@
 #   make plan   offline plan of the dev stack (STACK=prod for another)
 #   make test   lint (ruff, actionlint on .github/workflows) and the whole test suite
 #   make bench  time the offline plan against the import floor (benchmarks/bench_plan.py)
+#   make data   regenerate ssm_profile/iam/parliament_actions.json from the installed parliament
 # Both create .venv and install the pinned requirements on first use; `pulumi up` uses the
 # same .venv (Pulumi.yaml: runtime.options.virtualenv). `make test` also installs the
 # workflow linter from package-lock.json into node_modules (needs Node.js and npm).
@@ -27,7 +28,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-.PHONY: install plan test lint lint-workflows bench
+.PHONY: install plan test lint lint-workflows bench data
 install: $(STAMP)
 
 plan: $(STAMP)
@@ -45,3 +46,6 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_plan.py
+
+data: $(STAMP)
+	$(BIN)/python -m ssm_profile.iam.actiondata

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_LOG_GROUP = re.compile(r"^[A-Za-z0-9._/#-]{1,512}$")
+_LOG_GROUP = re.compile(r"[A-Za-z0-9._/#-]{1,512}")
 
 
 def check_known(config: Mapping[str, Any], known: tuple[str, ...]) -> None:
@@ -30,7 +30,7 @@ def flag(config: Mapping[str, Any], key: str) -> bool:
 
 def log_group(key: str, value: Any) -> str:
     """A CloudWatch Logs log group name (no wildcards)."""
-    if not isinstance(value, str) or not _LOG_GROUP.match(value):
+    if not isinstance(value, str) or not _LOG_GROUP.fullmatch(value):
         raise ValueError(
             f"{key}: {value!r} is not a log group name (letters, digits, ._/#-; no wildcards)"
         )

@@ -31,7 +31,7 @@ from ssm_profile.aws import check_bucket_name
 __version__ = "1.0.0"
 
 _KEYS = ("kmsKeyArn", "s3Bucket", "s3Prefix", "s3Encrypted", "logGroup")
-_KMS_KEY = re.compile(r"^arn:([a-z-]+):kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+_KMS_KEY = re.compile(r"arn:([a-z-]+):kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+")
 
 
 def _settings(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def _settings(config: Mapping[str, Any]) -> dict[str, Any]:
     if not any(config.get(key) for key in ("kmsKeyArn", "s3Bucket", "logGroup")):
         raise ValueError("configure at least one of kmsKeyArn, s3Bucket, logGroup")
     key = config.get("kmsKeyArn")
-    if key is not None and not (isinstance(key, str) and _KMS_KEY.match(key)):
+    if key is not None and not (isinstance(key, str) and _KMS_KEY.fullmatch(key)):
         raise ValueError(
             f"kmsKeyArn: {key!r} is not a KMS key ARN (arn:…:kms:REGION:ACCOUNT:key/ID)"
         )

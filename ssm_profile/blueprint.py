@@ -17,9 +17,11 @@ from .aws import limits
 from .aws.names import attachment_key, custom_policy_names
 from .config.reader import k
 from .config.settings import Settings
-from .errors import ConfigError, PluginError, PolicyError, StatementSizeError
+from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
-from .iam.packing import pack
+from .iam.findings import CODES, Accepted, accept, acceptance_hint
+from .iam.packing import min_policies, pack
+from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
 from .pluginhost.contributions import Contributions
 
@@ -50,6 +52,7 @@ class Blueprint:
     custom_policies: tuple[PolicySpec, ...]
     tags: Mapping[str, str]
     plugins: tuple[Mapping[str, Any], ...] = ()
+    accepted_findings: tuple[Accepted, ...] = ()
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -96,6 +99,36 @@ def _policy_names(settings: Settings, count: int) -> list[str]:
     return names
 
 
+def _check_not_own_policies(settings: Settings, account_id: str, names: Sequence[str]) -> None:
+    """The stack's own custom policies are attached by the stack already: listing one in
+    managedPolicies would give one IAM attachment two owners."""
+    own = {
+        settings.partition.arn("iam", "", account_id, f"policy{settings.path}{n}") for n in names
+    }
+    for index, arn in enumerate(settings.managed_policies):
+        if arn in own:
+            raise ConfigError(
+                f"{k('managedPolicies')}[{index}]",
+                f"{arn} is this stack's own custom policy, which the stack attaches already; "
+                "remove it",
+            )
+
+
+def _check_quota(settings: Settings, managed: int, custom: int, exact: bool) -> None:
+    """Attachments beyond ``maxManagedPolicies`` are an error; ``custom`` is the number of
+    custom policies, or (``exact=False``) a lower bound on it."""
+    if managed + custom <= settings.max_managed_policies:
+        return
+    least = "" if exact else "at least "
+    raise ConfigError(
+        k("maxManagedPolicies"),
+        f"this stack needs {least}{managed + custom} managed policies on the role ({managed} "
+        f"AWS managed, {least}{custom} custom) but the quota is "
+        f"{settings.max_managed_policies}; drop policies or raise the quota (IAM allows up to "
+        f"{limits.MAX_MANAGED_POLICIES_QUOTA} after a quota increase)",
+    )
+
+
 def _pack(statements: list[Statement], owners: Mapping[str, str]) -> list[list[Statement]]:
     """:func:`~ssm_profile.iam.packing.pack`, a statement too large named with its plugin."""
     try:
@@ -116,6 +149,37 @@ def _pack(statements: list[Statement], owners: Mapping[str, str]) -> list[list[S
     return groups
 
 
+def _accepted_findings(
+    settings: Settings, statements: Sequence[Statement], extra: Contributions
+) -> tuple[Accepted, ...]:
+    """The role lint on every final statement, then the acceptances checked: each must match
+    a finding, so that none outlives the grant it was written for."""
+    accepted, refused = accept(role_findings(statements), settings.accept_findings)
+    if refused:
+        plugins = sorted({extra.owners[s] for f in refused for s in f.sids if s in extra.owners})
+        who = " and ".join(f'plugin "{p}"' for p in plugins) or "the stack"
+        raise PolicyError(
+            f"{who}: " + "; ".join(f.text() for f in refused) + acceptance_hint(refused)
+        )
+    found = sorted([*extra.accepted, *accepted], key=lambda a: (a.sid, a.finding))
+    sids = [s.sid for s in statements]
+    for index, entry in enumerate(settings.accept_findings):
+        if any((a.sid, a.finding) == (entry.sid, entry.finding) for a in found):
+            continue
+        key = f"{k('acceptFindings')}[{index}]"
+        if entry.sid not in sids:
+            raise ConfigError(key, f"no statement has Sid {q(entry.sid)}{suggest(entry.sid, sids)}")
+        if entry.finding not in CODES:
+            hint = suggest(entry.finding, list(CODES))
+            raise ConfigError(key, f"{q(entry.finding)} is not a finding code{hint}")
+        raise ConfigError(
+            key,
+            f"statement {entry.sid} has no {entry.finding} finding; remove this entry (an "
+            "acceptance must match a finding of the gate)",
+        )
+    return tuple(found)
+
+
 def build_blueprint(
     settings: Settings, account_id: str, contributions: Contributions | None = None
 ) -> Blueprint:
@@ -134,17 +198,13 @@ def build_blueprint(
         statements.append(statement)
     arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
     _check_attachment_keys(settings, arns)
+    # A stack that cannot fit its quota fails before the packing work.
+    least = min_policies(statements)  # exact when everything fits one policy
+    _check_quota(settings, len(arns), least, exact=least <= 1)
     groups = _pack(statements, extra.owners)
     names = _policy_names(settings, len(groups))
-    needed = len(arns) + len(groups)
-    if needed > settings.max_managed_policies:
-        raise ConfigError(
-            k("maxManagedPolicies"),
-            f"this stack needs {needed} managed policies on the role ({len(arns)} AWS managed, "
-            f"{len(groups)} custom) but the quota is {settings.max_managed_policies}; drop "
-            "policies or raise the quota (IAM allows up to "
-            f"{limits.MAX_MANAGED_POLICIES_QUOTA} after a quota increase)",
-        )
+    _check_not_own_policies(settings, account_id, names)
+    _check_quota(settings, len(arns), len(groups), exact=True)
 
     tags = dict(settings.tags)
     tags.update(extra.tags)
@@ -157,6 +217,7 @@ def build_blueprint(
     if trust is not None and json_size(trust) > limits.TRUST_POLICY_SIZE_LIMIT:
         raise PolicyError("the role's trust policy exceeds IAM's 2,048 characters")
 
+    accepted = _accepted_findings(settings, [s for g in groups for s in g], extra)
     return Blueprint(
         settings=settings,
         account_id=account_id,
@@ -165,4 +226,5 @@ def build_blueprint(
         custom_policies=tuple(PolicySpec(n, tuple(g)) for n, g in zip(names, groups, strict=True)),
         tags=MappingProxyType(tags),
         plugins=extra.sources,
+        accepted_findings=accepted,
     )

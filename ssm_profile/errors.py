@@ -14,17 +14,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 # A line break (as str.splitlines sees one) and the whitespace around it.
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
-# Characters that do not show as themselves: controls (C0, DEL, C1: ESC starts terminal
-# sequences, CR and backspace rewrite a line, LF starts one), format characters (bidi
-# overrides and isolates, zero-width and tag characters), line and paragraph separators, and
-# lone surrogates (no UTF-8 stream can hold one).
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# What may not show as itself: anything but printable ASCII, then each character Python does
+# not call printable: controls (C0, DEL, C1: ESC starts terminal sequences, CR and backspace
+# rewrite a line, LF starts one), format characters (bidi overrides and isolates, zero-width
+# and tag characters), separators other than the space (line, paragraph, no-break spaces),
+# lone surrogates (no UTF-8 stream can hold one), private-use and unassigned characters.
 _NOT_PRINTABLE_ASCII = re.compile(r"[^\x20-\x7e]")
 
 
@@ -35,9 +34,7 @@ def one_line(text: str) -> str:
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
-    if unicodedata.category(char) not in _HIDDEN:
-        return char
-    return json.dumps(char)[1:-1]  # \n, \u001b, \u202e, \udb40\udc01 for a tag character
+    return char if char.isprintable() else json.dumps(char)[1:-1]  # \n, \u001b, \u202e
 
 
 def visible(text: str) -> str:
@@ -51,8 +48,10 @@ def visible(text: str) -> str:
 
 
 def q(value: Any) -> str:
-    """A value quoted for an error message, as JSON (``"us-east-*"``)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A value quoted for an error message, as JSON (``"us-east-*"``), with every character
+    that is not printable escaped (``"a\\u2028"``, :func:`visible`), so that nothing in it
+    can break the line."""
+    return visible(json.dumps(value, ensure_ascii=False))
 
 
 def suggest(word: str, choices: Sequence[str], prefix: str = "") -> str:

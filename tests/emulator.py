@@ -1,19 +1,27 @@
 """IAM emulator harness: replay a recorded plan against moto's IAM, the way the AWS provider
-would call IAM, so that an IAM implementation nobody here wrote accepts every resource.
+would call IAM, so that an IAM implementation nobody here wrote accepts every resource; then
+destroy it the way ``pulumi destroy`` would.
 
 Each registered resource becomes the IAM API calls the provider makes (``CreateRole``,
 ``CreatePolicy``, ``AttachRolePolicy``, ``CreateInstanceProfile`` + ``AddRoleToInstanceProfile``),
 in registration order, through boto3 against moto with AWS's managed policies loaded
 (``MOTO_IAM_LOAD_MANAGED_POLICIES``). Every call's parameters are first checked against the
-service's API model in botocore (length limits, patterns, ranges), which botocore's own
-client-side validation skips. Afterwards the harness reads everything back and tears it down in
-reverse order, as ``pulumi destroy`` would.
+service's API model in botocore (tests/api_model.py: length limits, patterns, ranges), which
+botocore's own client-side validation skips. Afterwards the harness reads everything back.
 
-What moto does not emulate is checked here from IAM's documented limits or skipped, explicitly:
+On a clean exit the harness destroys the plan the way ``pulumi destroy`` does, honouring each
+resource's recorded ``options`` (tests/destroy.py: ``protect`` refuses, ``retainOnDelete``
+stays in the account), and keeps what is left in :attr:`Deployment.remains`. Then, and after
+any failure, it empties the account for the next replay.
+
+What moto does not emulate is checked here from IAM's documented behaviour or skipped,
+explicitly:
 - ``CreateRole`` does not validate the trust policy in moto, so the harness also sends it
   through ``UpdateAssumeRolePolicy``, which does;
 - moto enforces neither the 6,144-character managed policy size, the 2,048-character trust
   policy size, nor the per-role quota of attached managed policies: checked here;
+- moto's ``DeletePolicy`` deletes a customer managed policy that is still attached, where IAM
+  refuses with ``DeleteConflict``: the destroy checks it (tests/destroy.py);
 - moto's SSM has no ``CreateActivation`` nor ``UpdateServiceSetting``: those resources are
   validated against botocore's SSM model and must name a role that exists, then skipped;
 - moto copies the commercial managed-policy set into every partition, so an ARN in aws-cn or
@@ -24,8 +32,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,11 +41,12 @@ from typing import Any
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
 import boto3
-import botocore.exceptions
+from api_model import EmulatorError, checked_call, model_problems
+from destroy import Created, Deletes, Remains, attached_arns, destroy, empty, remains
 from helpers import ACTIVATION, ATTACHMENT, COMPONENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
 from moto import mock_aws
 
-from ssm_profile.aws.partitions import partition_of
+from ssm_profile.aws.partitions import Partition, partition_of
 from ssm_profile.offline.plan import Plan
 
 # IAM's limits, restated here on purpose rather than imported from ssm_profile.aws.limits:
@@ -47,52 +55,11 @@ POLICY_SIZE_LIMIT = 6144
 TRUST_POLICY_SIZE_LIMIT = 2048
 DEFAULT_ATTACHED_POLICIES_QUOTA = 10
 
-
-class EmulatorError(AssertionError):
-    """IAM (or its API model) refused a resource; names the resource and the reason."""
+__all__ = ["Deployment", "EmulatorError", "IamEmulator"]
 
 
 def _size(document: str) -> int:
     return sum(1 for c in document if not c.isspace())
-
-
-def model_problems(client: Any, operation: str, params: Mapping[str, Any]) -> list[str]:
-    """Constraints of the service's API model that ``params`` break (botocore checks only
-    required members, types and minimum lengths itself)."""
-    shape = client.meta.service_model.operation_model(operation).input_shape
-    problems: list[str] = []
-
-    def check(shape: Any, value: Any, where: str) -> None:
-        meta = shape.metadata
-        if shape.type_name == "structure":
-            for name, member in shape.members.items():
-                if name in value:
-                    check(member, value[name], f"{where}.{name}" if where else name)
-        elif shape.type_name == "list":
-            if "max" in meta and len(value) > meta["max"]:
-                problems.append(f"{where}: {len(value)} items, at most {meta['max']} allowed")
-            for i, item in enumerate(value):
-                check(shape.member, item, f"{where}[{i}]")
-        elif shape.type_name == "string":
-            if "max" in meta and len(value) > meta["max"]:
-                problems.append(f"{where}: {len(value)} characters, at most {meta['max']}")
-            if "min" in meta and len(value) < meta["min"]:
-                problems.append(f"{where}: {len(value)} characters, at least {meta['min']}")
-            if "pattern" in meta:
-                try:
-                    pattern = re.compile(meta["pattern"])
-                except re.error:
-                    return  # a Java-only construct (\p{L}); botocore's model, not ours
-                if not pattern.fullmatch(value):
-                    problems.append(f"{where}: {value!r} does not match {meta['pattern']}")
-        elif shape.type_name in ("integer", "long"):
-            if "min" in meta and value < meta["min"]:
-                problems.append(f"{where}: {value} is below {meta['min']}")
-            if "max" in meta and value > meta["max"]:
-                problems.append(f"{where}: {value} is above {meta['max']}")
-
-    check(shape, params, "")
-    return problems
 
 
 def _tags(inputs: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -103,15 +70,21 @@ def _drop_none(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v not in (None, [], "")}
 
 
+def _what(resource: Mapping[str, Any]) -> str:
+    return f"{resource['type']} {resource['name']}"
+
+
 @dataclass
 class Deployment:
-    """What one replayed plan left in the emulated account, read back from IAM."""
+    """What one replayed plan left in the emulated account, read back from IAM; after the
+    ``with`` block, :attr:`remains` is what its destroy left (``None`` if it never ran)."""
 
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
     attached: dict[str, list[str]] = field(default_factory=dict)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     profiles: dict[str, list[str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    remains: Remains | None = None
 
 
 class IamEmulator:
@@ -138,16 +111,6 @@ class IamEmulator:
             endpoint = f"https://iam.{region}.amazonaws.com"
         return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
-    def _call(self, client: Any, operation: str, what: str, **params: Any) -> Any:
-        problems = model_problems(client, operation, params)
-        if problems:
-            raise EmulatorError(f"{what}: {operation} parameters break the API model: {problems}")
-        method = getattr(client, re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
-        try:
-            return method(**params)
-        except (botocore.exceptions.ClientError, botocore.exceptions.ParamValidationError) as e:
-            raise EmulatorError(f"{what}: {operation} refused: {e}") from None
-
     @contextmanager
     def deployed(
         self,
@@ -157,150 +120,154 @@ class IamEmulator:
         existing_roles: tuple[str, ...] = (),
         quota: int = DEFAULT_ATTACHED_POLICIES_QUOTA,
     ) -> Iterator[Deployment]:
-        """Replay ``plan`` (resources in registration order), yield what IAM then holds, and
-        delete it all in reverse order on exit. ``existing_roles`` are created first, as the
-        account's own roles (``existing-role`` mode)."""
+        """Replay ``plan`` (resources in registration order) and yield what IAM then holds; on
+        a clean exit, destroy it as ``pulumi destroy`` would (:attr:`Deployment.remains`), then
+        empty the account. ``existing_roles`` are created first, as the account's own roles
+        (``existing-role`` mode): the destroy leaves them."""
         partition = partition_of(region)
         assert partition is not None, region
         iam = self.client("iam", region)
         ssm = self.client("ssm", region)
-        undo: list[tuple[str, dict[str, Any]]] = []
         try:
             for name in existing_roles:
-                trust = {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": partition.service_principal("ec2")},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-                self._call(
-                    iam,
-                    "CreateRole",
-                    f"existing role {name}",
-                    RoleName=name,
-                    AssumeRolePolicyDocument=json.dumps(trust),
-                )
-                undo.append(("DeleteRole", {"RoleName": name}))
-            skipped = self._replay(plan, iam, ssm, undo)
+                self._existing_role(iam, partition, name)
+            created, skipped = self._replay(plan, iam, ssm)
             deployment = self._read_back(plan, iam, quota)
             deployment.skipped = skipped
             yield deployment
-        except BaseException:
-            self._teardown(iam, undo, strict=False)
-            raise
-        self._teardown(iam, undo, strict=True)
-
-    def _teardown(self, iam: Any, undo: list[tuple[str, dict[str, Any]]], strict: bool) -> None:
-        """Delete in reverse order, as ``pulumi destroy`` does; after a failure, best effort."""
-        for operation, params in reversed(undo):
             try:
-                self._call(iam, operation, f"teardown {operation}", **params)
-            except EmulatorError:
-                if strict:
-                    raise
+                protected = [_what(r) for r in plan.resources if r["options"]["protect"]]
+                destroy(iam, protected, created)
+            finally:
+                deployment.remains = remains(iam)
+        finally:
+            empty(iam)
 
-    def _replay(self, plan: Plan, iam: Any, ssm: Any, undo: list) -> list[str]:
-        skipped = []
+    def _existing_role(self, iam: Any, partition: Partition, name: str) -> None:
+        statement = {
+            "Effect": "Allow",
+            "Principal": {"Service": partition.service_principal("ec2")},
+            "Action": "sts:AssumeRole",
+        }
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        checked_call(
+            iam,
+            "CreateRole",
+            f"existing role {name}",
+            RoleName=name,
+            AssumeRolePolicyDocument=trust,
+        )
+
+    def _replay(self, plan: Plan, iam: Any, ssm: Any) -> tuple[list[Created], list[str]]:
+        """Create every resource in registration order: what was created, what was skipped."""
+        creators: dict[str, Callable[[Any, str, Mapping[str, Any]], Deletes]] = {
+            ROLE: self._role,
+            POLICY: self._policy,
+            ATTACHMENT: self._attachment,
+            PROFILE: self._profile,
+        }
+        created: list[Created] = []
+        skipped: list[str] = []
         for resource in plan.resources:
-            typ, inputs = resource["type"], resource["inputs"]
-            what = f"{typ} {resource['name']}"
+            typ, inputs, what = resource["type"], resource["inputs"], _what(resource)
             if typ == COMPONENT:
                 continue
-            if typ == ROLE:
-                trust = inputs["assumeRolePolicy"]
-                if _size(trust) > TRUST_POLICY_SIZE_LIMIT:
-                    raise EmulatorError(f"{what}: trust policy exceeds {TRUST_POLICY_SIZE_LIMIT}")
-                params = _drop_none(
-                    {
-                        "RoleName": inputs["name"],
-                        "Path": inputs.get("path"),
-                        "Description": inputs.get("description"),
-                        "AssumeRolePolicyDocument": trust,
-                        "PermissionsBoundary": inputs.get("permissionsBoundary"),
-                        "Tags": _tags(inputs),
-                    }
-                )
-                self._call(iam, "CreateRole", what, **params)
-                undo.append(("DeleteRole", {"RoleName": inputs["name"]}))
-                # moto validates a trust policy only on update: send it through that path too
-                self._call(
-                    iam,
-                    "UpdateAssumeRolePolicy",
-                    what,
-                    RoleName=inputs["name"],
-                    PolicyDocument=trust,
-                )
-            elif typ == POLICY:
-                document = inputs["policy"]
-                if _size(document) > POLICY_SIZE_LIMIT:
-                    raise EmulatorError(
-                        f"{what}: {_size(document)} characters, IAM allows {POLICY_SIZE_LIMIT}"
-                    )
-                params = _drop_none(
-                    {
-                        "PolicyName": inputs["name"],
-                        "Path": inputs.get("path"),
-                        "PolicyDocument": document,
-                        "Description": inputs.get("description"),
-                        "Tags": _tags(inputs),
-                    }
-                )
-                arn = self._call(iam, "CreatePolicy", what, **params)["Policy"]["Arn"]
-                undo.append(("DeletePolicy", {"PolicyArn": arn}))
-            elif typ == ATTACHMENT:
-                params = {"RoleName": inputs["role"], "PolicyArn": inputs["policyArn"]}
-                self._call(iam, "AttachRolePolicy", what, **params)
-                undo.append(("DetachRolePolicy", params))
-            elif typ == PROFILE:
-                params = _drop_none(
-                    {
-                        "InstanceProfileName": inputs["name"],
-                        "Path": inputs.get("path"),
-                        "Tags": _tags(inputs),
-                    }
-                )
-                self._call(iam, "CreateInstanceProfile", what, **params)
-                undo.append(("DeleteInstanceProfile", {"InstanceProfileName": inputs["name"]}))
-                pair = {"InstanceProfileName": inputs["name"], "RoleName": inputs["role"]}
-                self._call(iam, "AddRoleToInstanceProfile", what, **pair)
-                undo.append(("RemoveRoleFromInstanceProfile", pair))
-            elif typ == ACTIVATION:
-                params = _drop_none(
-                    {
-                        "IamRole": inputs["iamRole"],
-                        "RegistrationLimit": inputs.get("registrationLimit"),
-                        "Description": inputs.get("description"),
-                        "Tags": _tags(inputs),
-                    }
-                )
-                self._validate_only(ssm, "CreateActivation", what, params)
-                self._check_role_reference(iam, what, inputs["iamRole"])
-                skipped.append(f"{typ}: moto's SSM has no CreateActivation")
-            elif typ == SERVICE_SETTING:
-                params = {"SettingId": inputs["settingId"], "SettingValue": inputs["settingValue"]}
-                self._validate_only(ssm, "UpdateServiceSetting", what, params)
-                self._check_role_reference(iam, what, inputs["settingValue"])
-                skipped.append(f"{typ}: moto's SSM has no UpdateServiceSetting")
+            if typ in (ACTIVATION, SERVICE_SETTING):
+                skipped.append(self._validate_ssm(ssm, iam, what, typ, inputs))
+            elif typ in creators:
+                deletes = creators[typ](iam, what, inputs)
+                created.append(Created(what, resource["options"], deletes))
             else:
                 raise EmulatorError(f"{what}: the emulator does not know this resource type")
-        return skipped
+        return created, skipped
+
+    def _role(self, iam: Any, what: str, inputs: Mapping[str, Any]) -> Deletes:
+        trust = inputs["assumeRolePolicy"]
+        if _size(trust) > TRUST_POLICY_SIZE_LIMIT:
+            raise EmulatorError(f"{what}: trust policy exceeds {TRUST_POLICY_SIZE_LIMIT}")
+        params = _drop_none(
+            {
+                "RoleName": inputs["name"],
+                "Path": inputs.get("path"),
+                "Description": inputs.get("description"),
+                "AssumeRolePolicyDocument": trust,
+                "PermissionsBoundary": inputs.get("permissionsBoundary"),
+                "Tags": _tags(inputs),
+            }
+        )
+        checked_call(iam, "CreateRole", what, **params)
+        # moto validates a trust policy only on update: send it through that path too
+        checked_call(
+            iam, "UpdateAssumeRolePolicy", what, RoleName=inputs["name"], PolicyDocument=trust
+        )
+        return [("DeleteRole", {"RoleName": inputs["name"]})]
+
+    def _policy(self, iam: Any, what: str, inputs: Mapping[str, Any]) -> Deletes:
+        document = inputs["policy"]
+        if _size(document) > POLICY_SIZE_LIMIT:
+            raise EmulatorError(
+                f"{what}: {_size(document)} characters, IAM allows {POLICY_SIZE_LIMIT}"
+            )
+        params = _drop_none(
+            {
+                "PolicyName": inputs["name"],
+                "Path": inputs.get("path"),
+                "PolicyDocument": document,
+                "Description": inputs.get("description"),
+                "Tags": _tags(inputs),
+            }
+        )
+        arn = checked_call(iam, "CreatePolicy", what, **params)["Policy"]["Arn"]
+        return [("DeletePolicy", {"PolicyArn": arn})]
+
+    def _attachment(self, iam: Any, what: str, inputs: Mapping[str, Any]) -> Deletes:
+        params = {"RoleName": inputs["role"], "PolicyArn": inputs["policyArn"]}
+        checked_call(iam, "AttachRolePolicy", what, **params)
+        return [("DetachRolePolicy", params)]
+
+    def _profile(self, iam: Any, what: str, inputs: Mapping[str, Any]) -> Deletes:
+        name = inputs["name"]
+        params = _drop_none(
+            {"InstanceProfileName": name, "Path": inputs.get("path"), "Tags": _tags(inputs)}
+        )
+        checked_call(iam, "CreateInstanceProfile", what, **params)
+        pair = {"InstanceProfileName": name, "RoleName": inputs["role"]}
+        checked_call(iam, "AddRoleToInstanceProfile", what, **pair)
+        return [
+            ("RemoveRoleFromInstanceProfile", pair),
+            ("DeleteInstanceProfile", {"InstanceProfileName": name}),
+        ]
+
+    def _validate_ssm(
+        self, ssm: Any, iam: Any, what: str, typ: str, inputs: Mapping[str, Any]
+    ) -> str:
+        """Check an SSM resource moto cannot create; returns why it was skipped."""
+        if typ == ACTIVATION:
+            operation, reference = "CreateActivation", inputs["iamRole"]
+            params = _drop_none(
+                {
+                    "IamRole": reference,
+                    "RegistrationLimit": inputs.get("registrationLimit"),
+                    "Description": inputs.get("description"),
+                    "Tags": _tags(inputs),
+                }
+            )
+        else:
+            operation, reference = "UpdateServiceSetting", inputs["settingValue"]
+            params = {"SettingId": inputs["settingId"], "SettingValue": reference}
+        problems = model_problems(ssm, operation, params)
+        if problems:
+            raise EmulatorError(f"{what}: {operation} parameters break the API model: {problems}")
+        self._check_role_reference(iam, what, reference)
+        return f"{typ}: moto's SSM has no {operation}"
 
     def _check_role_reference(self, iam: Any, what: str, reference: str) -> None:
         """SSM names a role as ``PATH/NAME`` without the leading slash (``service-role/X``):
         the role must exist with exactly that path."""
         role_path, _, role_name = ("/" + reference).rpartition("/")
-        role = self._call(iam, "GetRole", what, RoleName=role_name)["Role"]
+        role = checked_call(iam, "GetRole", what, RoleName=role_name)["Role"]
         if role["Path"] != role_path + "/":
             raise EmulatorError(f"{what}: names path {role_path}/, role has {role['Path']}")
-
-    def _validate_only(self, client: Any, operation: str, what: str, params: dict) -> None:
-        problems = model_problems(client, operation, params)
-        if problems:
-            raise EmulatorError(f"{what}: {operation} parameters break the API model: {problems}")
 
     def _read_back(self, plan: Plan, iam: Any, quota: int) -> Deployment:
         deployment = Deployment()
@@ -308,11 +275,11 @@ class IamEmulator:
         role_names |= {r["inputs"]["name"] for r in plan.resources if r["type"] == ROLE}
         for name in sorted(role_names):
             deployment.roles[name] = iam.get_role(RoleName=name)["Role"]
-            attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
-            deployment.attached[name] = sorted(p["PolicyArn"] for p in attached)
-            if len(attached) > quota:
+            deployment.attached[name] = attached_arns(iam, name)
+            if len(deployment.attached[name]) > quota:
                 raise EmulatorError(
-                    f"role {name}: {len(attached)} managed policies attached, quota {quota}"
+                    f"role {name}: {len(deployment.attached[name])} managed policies attached, "
+                    f"quota {quota}"
                 )
         for resource in plan.resources:
             if resource["type"] == POLICY:

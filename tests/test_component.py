@@ -110,9 +110,9 @@ def test_under_pulumi_up_a_good_stack_registers_the_component(mocked):
 
 def test_protect_marks_role_and_instance_profile_only(plan_stack):
     plan = plan_stack({"protect": True, "buckets": ["logs"]})
-    protected = {r["type"] for r in plan.resources if r["protect"]}
+    protected = {r["type"] for r in plan.resources if r["options"]["protect"]}
     assert protected == {ROLE, PROFILE}
     unprotected = plan_stack({"buckets": ["logs"]})
-    assert not any(r["protect"] for r in unprotected.resources)
+    assert not any(r["options"]["protect"] for r in unprotected.resources)
     assert one(plan, ROLE)["inputs"] == one(unprotected, ROLE)["inputs"]
     assert resources(plan, PROFILE)

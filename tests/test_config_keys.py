@@ -141,7 +141,7 @@ def check_max_managed_policies(plan: Plan) -> None:
 
 
 def check_protect(plan: Plan) -> None:
-    assert {r["type"] for r in plan.resources if r["protect"]} == {ROLE, PROFILE}
+    assert {r["type"] for r in plan.resources if r["options"]["protect"]} == {ROLE, PROFILE}
 
 
 def check_activation(plan: Plan) -> None:
@@ -202,6 +202,7 @@ NEEDED_BY_BASE = {
 ELSEWHERE = {
     "plugins": "docs/plugins.md, with the plugin system",
     "pluginConfig": "rejected unless its plugin is listed: test_settings.py",
+    "acceptFindings": "accepts a finding of a plugin statement: test_accept_findings.py",
 }
 
 
@@ -210,7 +211,7 @@ def test_every_known_key_has_a_case():
 
 
 def _registered(plan: Plan) -> str:
-    """Everything registered, with the resource options the plan records (protect)."""
+    """Everything registered, with the resource options the plan records."""
     return json.dumps([plan.resources, plan.outputs], sort_keys=True)
 
 
@@ -232,7 +233,7 @@ def test_defaults_when_keys_are_unset(plan_stack):
     assert _role(plan)["name"] == "SSMInstanceProfile-test"
     assert _role(plan)["path"] == "/"
     assert "permissionsBoundary" not in _role(plan) and "tags" not in _role(plan)
-    assert not any(r["protect"] for r in plan.resources)
+    assert not any(r["options"]["protect"] for r in plan.resources)
 
 
 def test_hybrid_activation_carries_the_tags(plan_stack):
@@ -254,5 +255,5 @@ def test_example_stacks_use_their_keys(plan_stack):
     assert _role(prod)["path"] == "/ssm/"
     assert len([s for s in statements(prod) if s["Sid"].startswith("SSMAgentBuckets")]) == 3
     assert ("s3:PutObjectAcl", "arn:aws:s3:::prod-central-ssm-output/*") in grants(prod)
-    assert {r["type"] for r in prod.resources if r["protect"]} == {ROLE, PROFILE}
+    assert {r["type"] for r in prod.resources if r["options"]["protect"]} == {ROLE, PROFILE}
     assert _role(prod)["permissionsBoundary"].startswith("arn:aws:iam::")

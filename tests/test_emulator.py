@@ -1,12 +1,14 @@
-"""Every example stack and every mode is accepted by an IAM implementation (moto), and the
-harness itself refuses what IAM refuses."""
+"""Every example stack and every mode is accepted by an IAM implementation (moto) and
+destroyed the way `pulumi destroy` would, and the harness itself refuses what IAM refuses."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
 from cases import ALL, config_of, plan_of
+from destroy import DestroyRefusedError, Remains
 from emulator import EmulatorError, IamEmulator
 from helpers import ATTACHMENT, POLICY, PROFILE, ROLE, one, resources
 
@@ -33,12 +35,23 @@ def deploy(emulator, plan, settings):
     )
 
 
+def left_by_destroy(settings, deployment, planned, own):
+    """What `pulumi destroy` leaves: with `protect`, everything (it refuses); in existing-role
+    mode, the existing role with the attachments of the policies the stack does not own."""
+    if settings.protect:
+        return Remains(deployment.attached, sorted(deployment.policies), deployment.profiles)
+    if settings.mode == "existing-role":
+        return Remains({settings.role_name: sorted(set(planned) - set(own))})
+    return Remains()
+
+
 @pytest.mark.parametrize("case", ALL)
 def test_iam_accepts_every_resource_of_the_stack(emulator, case):
     plan, settings = plan_of(case), settings_of(case)
     partition, account = settings.partition.name, emulator.account_id
+    refused = pytest.raises(DestroyRefusedError) if settings.protect else contextlib.nullcontext()
 
-    with deploy(emulator, plan, settings) as deployment:
+    with refused, deploy(emulator, plan, settings) as deployment:
         # every attachment landed, on the one role, and every ARN is in the stack's partition
         planned = sorted(r["inputs"]["policyArn"] for r in resources(plan, ATTACHMENT))
         assert deployment.attached == {settings.role_name: planned}
@@ -82,9 +95,11 @@ def test_iam_accepts_every_resource_of_the_stack(emulator, case):
         }
         assert deployment.skipped == skipped.get(settings.mode, [])
 
-    # torn down in reverse order: nothing of the stack is left
+    # destroyed as `pulumi destroy` would: refused with protect, else only retained ones left
+    assert deployment.remains == left_by_destroy(settings, deployment, planned, sent)
+    # and the harness emptied the account for the next replay
     iam = emulator.client("iam", settings.region)
-    assert [r for r in iam.list_roles()["Roles"] if r["RoleName"] == settings.role_name] == []
+    assert iam.list_roles()["Roles"] == []
     assert iam.list_policies(Scope="Local")["Policies"] == []
 
 
@@ -194,3 +209,104 @@ def test_the_attached_policy_quota_is_enforced(emulator):
     with pytest.raises(EmulatorError, match="managed policies attached, quota 3"):
         with emulator.deployed(plan, settings.region, quota=3):
             pass
+
+
+# --- destroy ----------------------------------------------------------------------------------
+
+CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+CLOUDWATCH = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
+LEGACY = "LegacyApplicationRole"
+LEGACY_POLICY = "arn:aws:iam::123456789012:policy/SSMInstanceProfileS3Policy-test"
+EXISTING_ROLE = {
+    "mode": "existing-role",
+    "existingRoleName": LEGACY,
+    "createInstanceProfile": True,
+    "buckets": ["legacy-ssm-output"],
+    "managedPolicies": ["CloudWatchAgentServerPolicy"],
+}
+
+
+def existing_role_plan(plan_stack):
+    plan = plan_stack(EXISTING_ROLE, region="eu-west-1")
+    planned = [r["inputs"]["policyArn"] for r in resources(plan, ATTACHMENT)]
+    assert sorted(planned) == sorted([LEGACY_POLICY, CORE, CLOUDWATCH])
+    return plan
+
+
+def test_destroying_an_existing_role_stack_leaves_exactly_the_retained_attachments(
+    emulator, plan_stack
+):
+    plan = existing_role_plan(plan_stack)
+    with emulator.deployed(plan, "eu-west-1", existing_roles=(LEGACY,)) as deployment:
+        assert deployment.attached == {LEGACY: sorted([LEGACY_POLICY, CORE, CLOUDWATCH])}
+        assert deployment.profiles == {LEGACY: [LEGACY]}  # named like the role by default
+    # the role is someone else's: it keeps the AWS managed policies, loses the stack's own
+    # policy (detached, then deleted) and the stack's instance profile
+    assert deployment.remains == Remains({LEGACY: sorted([CORE, CLOUDWATCH])})
+
+
+def test_retaining_the_own_policys_attachment_hits_delete_conflict(emulator, plan_stack):
+    """The old behaviour, every attachment retained in existing-role mode: the stack's own
+    policy is still attached when its turn comes, and IAM refuses to delete it."""
+    plan = existing_role_plan(plan_stack)
+    for attachment in resources(plan, ATTACHMENT):
+        attachment["options"]["retainOnDelete"] = True
+    with pytest.raises(EmulatorError) as error:
+        with emulator.deployed(plan, "eu-west-1", existing_roles=(LEGACY,)) as deployment:
+            pass
+    assert str(error.value) == (
+        "destroy aws:iam/policy:Policy ssm-profile-policy: DeletePolicy refused: "
+        "DeleteConflict: Cannot delete a policy attached to entities "
+        f"(role {LEGACY}; checked by the harness, moto does not)"
+    )
+    assert deployment.remains == Remains(
+        {LEGACY: sorted([LEGACY_POLICY, CORE, CLOUDWATCH])}, [LEGACY_POLICY]
+    )
+
+
+def test_a_protected_stack_refuses_destroy_naming_every_protected_resource(emulator):
+    plan, settings = plan_of("stack:prod"), settings_of("stack:prod")
+    with pytest.raises(DestroyRefusedError) as error:
+        with deploy(emulator, plan, settings) as deployment:
+            pass
+    assert str(error.value) == (
+        "destroy refused: protected resources cannot be deleted: "
+        "aws:iam/role:Role ssm-profile-role, "
+        "aws:iam/instanceProfile:InstanceProfile ssm-profile-instance-profile "
+        "(unprotect them first: `pulumi state unprotect`)"
+    )
+    # refused before anything was deleted
+    role = settings.role_name
+    assert deployment.remains == Remains(
+        deployment.attached, sorted(deployment.policies), {settings.instance_profile_name: [role]}
+    )
+    assert deployment.attached[role] and deployment.policies
+
+
+def test_an_unprotected_stack_is_destroyed_completely(emulator):
+    """`pulumi state unprotect --all`, then `pulumi destroy`."""
+    plan, settings = plan_of("stack:prod"), settings_of("stack:prod")
+    for resource in plan.resources:
+        resource["options"]["protect"] = False
+    with deploy(emulator, plan, settings) as deployment:
+        pass
+    assert deployment.remains == Remains()
+
+
+def test_a_retained_resource_is_left_in_the_account(emulator):
+    plan, settings = plan_of("stack:dev"), settings_of("stack:dev")
+    one(plan, ROLE)["options"]["retainOnDelete"] = True
+    with deploy(emulator, plan, settings) as deployment:
+        pass
+    assert deployment.remains == Remains({settings.role_name: []})
+
+
+def test_a_role_cannot_be_deleted_while_a_retained_attachment_holds_it(emulator):
+    """moto refuses DeleteRole while a policy is attached, as IAM does."""
+    plan, settings = plan_of("stack:dev"), settings_of("stack:dev")
+    managed = [r for r in resources(plan, ATTACHMENT) if r["inputs"]["policyArn"] == CORE]
+    managed[0]["options"]["retainOnDelete"] = True
+    with pytest.raises(EmulatorError, match="destroy aws:iam/role:Role ssm-profile-role: ") as e:
+        with deploy(emulator, plan, settings):
+            pass
+    assert "DeleteRole refused: An error occurred (DeleteConflict)" in str(e.value)

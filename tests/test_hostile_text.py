@@ -17,7 +17,6 @@ import functools
 import importlib.util
 import json
 import re
-import unicodedata
 from typing import Any
 
 import pytest
@@ -35,7 +34,6 @@ from ssm_profile.offline.diff.render import detail_lines
 from ssm_profile.offline.markdown import EMPTY, md_code, md_document, md_name
 from ssm_profile.offline.plan import run_program
 
-HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 # What markdown, HTML, GitHub's autolinks and terminals make something of.
 PIECES = [
     *"`|\\<>![]()*_#~&:@./-=+ \t\r\n\b\x00\x7f",
@@ -95,7 +93,7 @@ def flat(tokens: list[Token]) -> list[Token]:
 
 def shown_line(text: str) -> bool:
     """No character in ``text`` hides or moves anything, nor breaks the line."""
-    return not any(unicodedata.category(c) in HIDDEN for c in text)
+    return text.isprintable()
 
 
 def shown(text: str) -> bool:

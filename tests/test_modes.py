@@ -112,15 +112,32 @@ def test_existing_role_attachments_are_non_exclusive(plan_stack):
     assert set(types(plan)) == {COMPONENT, ATTACHMENT}
 
 
-def test_existing_role_attachments_are_retained_when_the_stack_lets_go(plan_stack):
+def test_existing_role_retains_only_attachments_of_policies_the_stack_does_not_own(plan_stack):
     """The stack may have attached a policy someone else had attached too: deleting the stack
-    (or dropping a policy) must never detach it from a role the stack does not own."""
+    (or dropping a policy) must never detach an AWS managed policy, or one given by ARN, from a
+    role the stack does not own. Its own custom policy's attachment goes with the policy (IAM
+    refuses to delete a policy that is still attached)."""
+    extra = "arn:aws:iam::210987654321:policy/team/WebExtra"
     plan = plan_stack(
-        {"mode": "existing-role", "existingRoleName": "WebServers", "buckets": ["web-out"]}
+        {
+            "mode": "existing-role",
+            "existingRoleName": "WebServers",
+            "buckets": ["web-out"],
+            "managedPolicies": ["CloudWatchAgentServerPolicy", extra],
+        }
     )
-    assert [r["retainOnDelete"] for r in resources(plan, ATTACHMENT)] == [True, True]
-    ec2 = plan_stack({"buckets": ["web-out"]})
-    assert [r["retainOnDelete"] for r in resources(ec2, ATTACHMENT)] == [False, False]
+    retained = {
+        r["inputs"]["policyArn"]: r["options"]["retainOnDelete"]
+        for r in resources(plan, ATTACHMENT)
+    }
+    assert retained == {
+        CUSTOM: False,
+        CORE: True,
+        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy": True,
+        extra: True,
+    }
+    ec2 = plan_stack({"buckets": ["web-out"], "managedPolicies": [extra]})
+    assert [r["options"]["retainOnDelete"] for r in resources(ec2, ATTACHMENT)] == [False] * 3
 
 
 def test_existing_role_with_instance_profile(plan_stack):

@@ -365,3 +365,20 @@ def test_a_plugin_tag_that_conflicts_with_the_stacks_own_names_the_stack(plugin_
         "plugin \"theme_conflict\" (ssm_profile_tags): tag environment='prod' conflicts with "
         "the stack's ssm-profile:tags ('dev')"
     ]
+
+
+def test_a_plugin_tag_key_that_differs_only_in_case_conflicts(plugin_dir):
+    """IAM refuses tag keys that differ only in case ("Duplicate tag keys found")."""
+    plugin_dir(
+        "acme_case",
+        """
+        @hookimpl
+        def ssm_profile_tags(context):
+            return {"Environment": "dev"}
+        """,
+    )
+    result = run_plugin("acme_case", stack_config={"tags": {"environment": "dev"}})
+    assert result.errors == [
+        "plugin \"acme_case\" (ssm_profile_tags): tag Environment='dev' conflicts with the "
+        "stack's ssm-profile:tags (environment='dev'; IAM's tag keys ignore case)"
+    ]

@@ -4,6 +4,7 @@ line naming the plugin, the hook and the statement (docs/plugins.md, docs/guardr
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from helpers import (
@@ -11,8 +12,10 @@ from helpers import (
     error_of,
     statements,
     statements_plugin,
+    write_stack,
 )
 
+from ssm_profile.cli import main as cli
 from ssm_profile.iam.statement import Statement
 
 
@@ -76,6 +79,28 @@ from ssm_profile.iam.statement import Statement
             json.dumps([{**STATEMENT, "Condition": {"StringEquals": "x"}}]),
             'statement AcmeParameters: Condition "StringEquals" must map condition keys to values',
         ),
+        # what IAM's API models refuse (tests/test_api_models.py found these classes)
+        (
+            json.dumps([{**STATEMENT, "Sid": "Acme\n"}]),
+            'Sid must be 1 to 128 letters and digits, got "Acme\\n"',
+        ),
+        (
+            json.dumps([{**STATEMENT, "Action": "ssm:GetParameter\n"}]),
+            'statement AcmeParameters: "ssm:GetParameter\\n" is not an action of the form '
+            "service:Action",
+        ),
+        (
+            json.dumps([{**STATEMENT, "Resource": "arn:aws:s3:::acme/日本/*"}]),
+            'statement AcmeParameters: Resource "arn:aws:s3:::acme/日本/*" has the character '
+            "U+65E5 at position 18; IAM policies hold only printable Latin-1",
+        ),
+        (
+            json.dumps(
+                [{**STATEMENT, "Condition": {"StringEquals": {"aws:SourceVpc": "a\u2028"}}}]
+            ),
+            'statement AcmeParameters: Condition StringEquals.aws:SourceVpc: "a\\u2028" has the '
+            "character U+2028 at position 1",
+        ),
     ],
 )
 def test_malformed_statements_name_plugin_hook_and_statement(
@@ -91,6 +116,10 @@ GATE = 'plugin "acme_gate" (ssm_profile_statements) statement AcmeParameters: '
 
 
 STAR_ADVICE = "supports resource-level permissions; grant it on specific ARNs, not"
+HINT = (
+    "; if this is intended, accept it in ssm-profile:acceptFindings with the Sid, the finding "
+    "code and a reason (docs/guardrails.md)"
+)
 
 
 MANAGES = (
@@ -105,7 +134,8 @@ MANAGES = (
         pytest.param(
             "iam:*",
             "arn:aws:iam::123456789012:role/x",
-            "action iam:* grants every iam action; name the actions explicitly",
+            "action iam:* grants every iam action; name the actions explicitly "
+            f"[SERVICE_WIDE_ACTION]{HINT}",
             id="service-wide",
         ),
         pytest.param(
@@ -118,64 +148,66 @@ MANAGES = (
         pytest.param(
             "s3:GetObject",
             "*",
-            f'action s3:GetObject {STAR_ADVICE} "*"',
+            f'action s3:GetObject {STAR_ADVICE} "*" [RESOURCE_WILDCARD]{HINT}',
             id="read-on-star",
         ),
         pytest.param(
             "secretsmanager:GetSecretValue",
             "*",
-            f'action secretsmanager:GetSecretValue {STAR_ADVICE} "*"',
+            f'action secretsmanager:GetSecretValue {STAR_ADVICE} "*" [RESOURCE_WILDCARD]{HINT}',
             id="secret-on-star",
         ),
         pytest.param(
             "ssm:GetParameter",
             "arn:aws:iam::*:*",
-            f'action ssm:GetParameter {STAR_ADVICE} arn:aws:iam::*:* (as broad as "*")',
+            f'action ssm:GetParameter {STAR_ADVICE} arn:aws:iam::*:* (as broad as "*") '
+            f"[RESOURCE_WILDCARD]{HINT}",
             id="star-in-disguise",
         ),
         pytest.param(
             "s3:GetObject",
             "arn:aws:s3:::aws-ssm-*/*",
             "resource arn:aws:s3:::aws-ssm-*/* has a wildcard in its bucket name; the guide "
-            "forbids wildcards in bucket names and Regions: list each bucket",
+            "forbids wildcards in bucket names and Regions: list each bucket [BUCKET_WILDCARD]",
             id="wildcard-bucket",
         ),
         pytest.param(
             "s3:GetObject",
             "arn:aws:s3:::*",
             "resource arn:aws:s3:::* has a wildcard in its bucket name; the guide forbids "
-            "wildcards in bucket names and Regions: list each bucket; "
-            f'action s3:GetObject {STAR_ADVICE} arn:aws:s3:::* (as broad as "*")',
+            "wildcards in bucket names and Regions: list each bucket [BUCKET_WILDCARD]; "
+            f'action s3:GetObject {STAR_ADVICE} arn:aws:s3:::* (as broad as "*") '
+            "[RESOURCE_WILDCARD]",
             id="every-bucket",
         ),
         pytest.param(
             "iam:PassRole",
             "arn:aws:iam::123456789012:role/x",
-            f"action iam:PassRole {MANAGES}",
+            f"action iam:PassRole {MANAGES} [PERMISSIONS_MANAGEMENT]{HINT}",
             id="pass-role",
         ),
         pytest.param(
             "iam:PutRolePolicy",
             "arn:aws:iam::123456789012:role/x",
-            f"action iam:PutRolePolicy {MANAGES}",
+            f"action iam:PutRolePolicy {MANAGES} [PERMISSIONS_MANAGEMENT]{HINT}",
             id="put-role-policy",
         ),
         pytest.param(
             "s3:PutBucketPolicy",
             "arn:aws:s3:::acme",
-            f"action s3:PutBucketPolicy {MANAGES}",
+            f"action s3:PutBucketPolicy {MANAGES} [PERMISSIONS_MANAGEMENT]{HINT}",
             id="put-bucket-policy",
         ),
         pytest.param(
             "kms:CreateGrant",
             "arn:aws:kms:us-east-2:123456789012:key/k",
-            f"action kms:CreateGrant {MANAGES}",
+            f"action kms:CreateGrant {MANAGES} [PERMISSIONS_MANAGEMENT]{HINT}",
             id="create-grant",
         ),
         pytest.param(
             "s3:PutObjectAcl",
             "arn:aws:s3:::acme/*",
-            f"action s3:PutObjectAcl {MANAGES}",
+            f"action s3:PutObjectAcl {MANAGES} [PERMISSIONS_MANAGEMENT]{HINT}",
             id="put-object-acl",
         ),
     ],
@@ -308,7 +340,7 @@ def test_incomplete_arns_are_refused(resolve_stack, plugin_dir, resource):
 
 
 def test_condition_operators_are_the_ones_parliament_knows():
-    from ssm_profile.iam.actions import import_parliament
+    from ssm_profile.iam.actiondata import import_parliament
     from ssm_profile.iam.parse import CONDITION_OPERATORS
 
     import_parliament()
@@ -385,3 +417,129 @@ def test_a_sid_with_a_line_break_stays_one_line(resolve_stack, plugin_dir):
         'plugin "acme_bad" (ssm_profile_statements) statement Bad Sid: Sid must be 1 to 128 '
         'letters and digits, got "Bad\\nSid"'
     )
+
+
+# The escalation paths a hostile plugin used to get through with exit 0 (issue: trust).
+ESCALATIONS = [
+    pytest.param(
+        "secretsmanager:GetSecretValue",
+        "arn:aws:secretsmanager:*:*:secret:*",
+        ["REGION_WILDCARD", "ACCOUNT_WILDCARD", "RESOURCE_ID_WILDCARD"],
+        id="every-secret",
+    ),
+    pytest.param(
+        "kms:Decrypt",
+        "arn:aws:kms:*:*:key/*",
+        ["REGION_WILDCARD", "ACCOUNT_WILDCARD", "RESOURCE_ID_WILDCARD"],
+        id="every-key",
+    ),
+    pytest.param(
+        "sts:AssumeRole",
+        "arn:aws:iam::*:role/*",
+        ["CREDENTIALS_EXPOSURE", "ACCOUNT_WILDCARD", "RESOURCE_ID_WILDCARD"],
+        id="assume-any-role",
+    ),
+    pytest.param(
+        "iam:CreateAccessKey",
+        "arn:aws:iam::123456789012:user/*",
+        ["PRIVILEGE_ESCALATION", "CREDENTIALS_EXPOSURE", "RESOURCE_ID_WILDCARD"],
+        id="access-keys",
+    ),
+    pytest.param(
+        "lambda:UpdateFunctionCode",
+        "arn:aws:lambda:us-east-2:123456789012:function:*",
+        ["PRIVILEGE_ESCALATION", "RESOURCE_ID_WILDCARD"],
+        id="lambda-code",
+    ),
+    pytest.param(
+        "sts:AssumeRole",
+        "arn:aws:iam::123456789012:role/Deploy",
+        ["CREDENTIALS_EXPOSURE"],
+        id="assume-one-role",
+    ),
+    pytest.param(
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-2:123456789012:log-group:*",
+        ["RESOURCE_ID_WILDCARD"],
+        id="every-log-group",
+    ),
+    pytest.param(
+        "ssm:GetParameter",
+        "arn:aws:ssm:us-east-2:123456789012:parameter/*",
+        ["RESOURCE_ID_WILDCARD"],
+        id="every-parameter",
+    ),
+    pytest.param(
+        "ssm:GetParameter",
+        "arn:aws:ssm:*:123456789012:parameter/acme/*",
+        ["REGION_WILDCARD"],
+        id="any-region",
+    ),
+    pytest.param(
+        ["iam:PassRole", "ec2:RunInstances"],
+        "arn:aws:iam::123456789012:role/Worker",
+        ["PERMISSIONS_MANAGEMENT", "PRIVILEGE_ESCALATION"],
+        id="pass-role-and-run",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "resource", "codes"), ESCALATIONS)
+def test_escalation_paths_are_refused_naming_each_finding(
+    resolve_stack, plugin_dir, action, resource, codes
+):
+    statement = {**STATEMENT, "Action": action, "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_escalate", json.dumps([statement]))
+    message = error_of(resolve_stack, {"plugins": [name]})
+    assert message.startswith('plugin "acme_escalate" (ssm_profile_statements) statement ')
+    assert re.findall(r"\[([A-Z_]+)\]", message) == codes
+    assert message.endswith(HINT) and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        pytest.param("s3:GetObject", "arn:aws:s3:::acme-data/*", id="one-buckets-objects"),
+        pytest.param("s3:GetObject", "arn:aws:s3:::acme-data/reports/*", id="a-prefix"),
+        pytest.param(
+            ["ssm:GetParameter", "ssm:GetParameters"],
+            "arn:aws:ssm:us-east-2:123456789012:parameter/acme/*",
+            id="a-parameter-path",
+        ),
+        pytest.param(
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "arn:aws:logs:us-east-2:123456789012:log-group:/acme/app:*",
+            id="a-log-groups-streams",
+        ),
+        pytest.param(
+            "logs:CreateLogStream",
+            "arn:aws:logs:us-east-2:123456789012:log-group:/acme/app:log-stream:*",
+            id="streams-of-one-group",
+        ),
+        pytest.param(
+            "kms:Decrypt", "arn:aws:kms:us-east-2:123456789012:key/1234abcd", id="one-key"
+        ),
+        pytest.param(
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:us-east-2:123456789012:secret:acme/db-*",
+            id="secrets-by-prefix",
+        ),
+    ],
+)
+def test_narrow_grants_still_deploy(plan_stack, plugin_dir, action, resource):
+    statement = {**STATEMENT, "Action": action, "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_narrow", json.dumps([statement]))
+    plan = plan_stack({"plugins": [name]})
+    assert [s["Sid"] for s in statements(plan)] == ["AcmeParameters"]
+
+
+def test_an_escalation_path_through_the_cli_is_one_error_line(tmp_path, plugin_dir, capsys):
+
+    statement = {**STATEMENT, "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:*:key/*"}
+    name = statements_plugin(plugin_dir, "acme_cli_gate", json.dumps([statement]))
+    write_stack(tmp_path, "gate", {"aws:region": "us-east-2", "plugins": [name]})
+    status = cli(["plan", "--stack", "gate", "--stacks-dir", str(tmp_path), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert err.startswith('error: plugin "acme_cli_gate" (ssm_profile_statements) statement ')
+    assert err.count("\n") == 1 and "Traceback" not in err

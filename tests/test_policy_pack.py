@@ -34,7 +34,7 @@ NOT_APPLICABLE = "not applicable"
 
 def _options(resource):
     return PolicyResourceOptions(
-        protect=resource["protect"],
+        protect=resource["options"]["protect"],
         ignore_changes=[],
         delete_before_replace=None,
         aliases=[],
@@ -209,7 +209,7 @@ def test_a_policy_over_6144_characters_is_a_violation():
 @pytest.mark.parametrize("type_token", [ROLE, PROFILE])
 def test_an_unprotected_role_or_profile_in_a_protect_stack_is_a_violation(type_token):
     plan = plan_of("stack:prod")
-    resources(plan, type_token)[0]["protect"] = False
+    resources(plan, type_token)[0]["options"]["protect"] = False
     (found,) = violations("ssm-protected-in-protect-stacks", plan, config_of("stack:prod"))
     assert f"({type_token}) is not protected" in found
 

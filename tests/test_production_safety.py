@@ -14,13 +14,15 @@ from ssm_profile.offline import mocks as plan_module
 @pytest.mark.parametrize("case", ALL)
 def test_protect_is_recorded_on_role_and_instance_profile_only_when_configured(case):
     protect = config_of(case).get("ssm-profile:protect") == "true"
-    recorded = {(r["type"], r["name"]): r["protect"] for r in plan_of(case).resources}
+    recorded = {(r["type"], r["name"]): r["options"]["protect"] for r in plan_of(case).resources}
     for (type_token, name), is_protected in recorded.items():
         assert is_protected == (protect and type_token in (ROLE, PROFILE)), name
 
 
 def test_prod_protects_its_role_and_instance_profile():
-    protected = sorted(r["type"] for r in plan_of("stack:prod").resources if r["protect"])
+    protected = sorted(
+        r["type"] for r in plan_of("stack:prod").resources if r["options"]["protect"]
+    )
     assert protected == sorted([ROLE, PROFILE])
 
 

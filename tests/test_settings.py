@@ -735,6 +735,146 @@ ERROR_CASES = [
         "plugin-empty-name", {"plugins": [" "]}, "ssm-profile:plugins[0]", "expected a plugin name"
     ),
     case("plugin-twice", {"plugins": ["a.b", "a.b"]}, "ssm-profile:plugins[1]", "listed twice"),
+    # what IAM's API models refuse (tests/test_api_models.py found these classes)
+    case(
+        "role-name-trailing-newline",
+        {"roleName": "AppServers\n"},
+        "ssm-profile:roleName",
+        "may contain only letters, digits",
+    ),
+    case(
+        "profile-name-trailing-newline",
+        {"instanceProfileName": "AppServers\n"},
+        "ssm-profile:instanceProfileName",
+        "may contain only letters, digits",
+    ),
+    case(
+        "path-not-a-policy-path",
+        {"path": "/team:ssm/"},
+        "ssm-profile:path",
+        '"/team:ssm/" is a valid role path but not a valid policy path',
+    ),
+    case(
+        "tag-keys-differ-in-case",
+        {"tags": {"Env": "a", "env": "b"}},
+        "ssm-profile:tags.env",
+        'differs from tag key "Env" only in case',
+    ),
+    case(
+        "tag-value-aws-prefix",
+        {"tags": {"team": "aws:platform"}},
+        "ssm-profile:tags.team",
+        "tag values beginning with 'aws:' are reserved",
+    ),
+    case(
+        "managed-policy-service-role",
+        {"managedPolicies": ["aws-service-role/AmazonSSMServiceRolePolicy"]},
+        "ssm-profile:managedPolicies[0]",
+        "is the policy of a service-linked role",
+    ),
+    case(
+        "managed-policy-arn-bad-path",
+        {"managedPolicies": ["arn:aws:iam::aws:policy//AmazonSSMPatchAssociation"]},
+        "ssm-profile:managedPolicies[0]",
+        "is not an IAM policy path",
+    ),
+    case(
+        "boundary-path-with-space",
+        {"permissionsBoundary": "arn:aws:iam::111122223333:policy/a b/Boundary"},
+        "ssm-profile:permissionsBoundary",
+        'its path "/a b/" is not an IAM policy path',
+    ),
+    case(
+        "boundary-unicode-digits",
+        {"permissionsBoundary": "arn:aws:iam::١١١١٢٢٢٢٣٣٣٣:policy/Boundary"},
+        "ssm-profile:permissionsBoundary",
+        "is not an IAM policy ARN",
+    ),
+    case(
+        "bucket-prefix-beyond-latin-1",
+        {"buckets": [{"name": "team-output", "prefix": "日本/"}]},
+        "ssm-profile:buckets[0].prefix",
+        "has the character U+65E5 at position 0; IAM policies hold only printable Latin-1",
+    ),
+    case(
+        "activation-date-unicode-digits",
+        {
+            "mode": "hybrid",
+            "activation": {"registrationLimit": 1, "expirationDate": "٢٠٣٠-01-31T00:00:00Z"},
+        },
+        "ssm-profile:activation.expirationDate",
+        "is not an RFC 3339 timestamp",
+    ),
+    case(
+        "managed-policy-is-the-stacks-own",
+        {
+            "buckets": ["logs"],
+            "managedPolicies": ["arn:aws:iam::123456789012:policy/SSMInstanceProfileS3Policy-test"],
+        },
+        "ssm-profile:managedPolicies[0]",
+        "is this stack's own custom policy, which the stack attaches already",
+    ),
+    # acceptFindings
+    case(
+        "accept-not-array",
+        {"acceptFindings": {"sid": "A"}},
+        "ssm-profile:acceptFindings",
+        "expected an array",
+    ),
+    case(
+        "accept-not-object",
+        {"acceptFindings": ["A"]},
+        "ssm-profile:acceptFindings[0]",
+        "expected an object {sid, finding, reason}",
+    ),
+    case(
+        "accept-without-reason",
+        {"acceptFindings": [{"sid": "A", "finding": "CREDENTIALS_EXPOSURE"}]},
+        "ssm-profile:acceptFindings[0].reason",
+        "is required",
+    ),
+    case(
+        "accept-empty-reason",
+        {"acceptFindings": [{"sid": "A", "finding": "CREDENTIALS_EXPOSURE", "reason": " "}]},
+        "ssm-profile:acceptFindings[0].reason",
+        "say why the finding is accepted",
+    ),
+    case(
+        "accept-two-line-reason",
+        {"acceptFindings": [{"sid": "A", "finding": "CREDENTIALS_EXPOSURE", "reason": "a\nb"}]},
+        "ssm-profile:acceptFindings[0].reason",
+        "must be one line",
+    ),
+    case(
+        "accept-misspelt-field",
+        {"acceptFindings": [{"sid": "A", "findings": "X", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0].findings",
+        "unknown field; did you mean finding?",
+    ),
+    case(
+        "accept-bad-sid",
+        {"acceptFindings": [{"sid": "a-b", "finding": "X", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0].sid",
+        "expected a statement Sid",
+    ),
+    case(
+        "accept-lowercase-code",
+        {"acceptFindings": [{"sid": "A", "finding": "credentials", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0].finding",
+        "expected a finding code",
+    ),
+    case(
+        "accept-twice",
+        {"acceptFindings": [{"sid": "A", "finding": "X", "reason": "r"}] * 2},
+        "ssm-profile:acceptFindings[1]",
+        "accepts X of A again (also at [0])",
+    ),
+    case(
+        "accept-unknown-sid",
+        {"buckets": ["logs"], "acceptFindings": [{"sid": "Nope", "finding": "X", "reason": "r"}]},
+        "ssm-profile:acceptFindings[0]",
+        'no statement has Sid "Nope"',
+    ),
 ]
 # The default role name is SSMInstanceProfile-<stack>: a 46-character stack name breaks it.
 LONG_STACK = "s" * 46

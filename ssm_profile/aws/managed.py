@@ -15,7 +15,7 @@ DHMC_POLICY = "AmazonSSMManagedEC2InstanceDefaultPolicy"
 DIRECTORY_SERVICE_POLICY = "AmazonSSMDirectoryServiceAccess"
 CLOUDWATCH_AGENT_POLICY = "CloudWatchAgentServerPolicy"
 
-_AWS_MANAGED_POLICY = re.compile(r"^arn:[a-z-]+:iam::aws:policy/(?:.*/)?([^/]+)$")
+_AWS_MANAGED_POLICY = re.compile(r"arn:[a-z-]+:iam::aws:policy/(?:.*/)?([^/]+)")
 
 
 def managed_policy_problem(arn: str) -> str | None:
@@ -27,7 +27,7 @@ def managed_policy_problem(arn: str) -> str | None:
     ``AmazonSSMFullAccess``, ...). Customer managed policies (an account id instead of
     ``aws``) are the account's own and are not judged.
     """
-    match = _AWS_MANAGED_POLICY.match(arn)
+    match = _AWS_MANAGED_POLICY.fullmatch(arn)
     if not match:
         return None
     name = match.group(1)
@@ -56,6 +56,12 @@ def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
         arn = check_policy_arn(key, value, partition)
     else:
         arn = partition.managed_policy_arn(check_managed_policy_name(key, value))
+    if ":iam::aws:policy/aws-service-role/" in arn:
+        raise ConfigError(
+            key,
+            f"{arn} is the policy of a service-linked role: IAM attaches it to that service's "
+            "own role only (PolicyNotAttachableException); choose another policy",
+        )
     problem = managed_policy_problem(arn)
     if problem:
         raise ConfigError(key, problem)

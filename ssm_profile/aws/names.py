@@ -15,20 +15,30 @@ from ..errors import ConfigError, q, suggest
 from . import limits
 from .partitions import ALL_REGIONS, Partition, partition_of
 
-_IAM_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]+$")
-_POLICY_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]+(/[A-Za-z0-9+=,.@_-]+)*$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_IP_LIKE = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_IAM_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]+")
+_POLICY_NAME = re.compile(r"[A-Za-z0-9+=,.@_-]+(/[A-Za-z0-9+=,.@_-]+)*")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_IP_LIKE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _BUCKET_BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _TAG_CHARS = set("_.:/=+-@ ")
 # IAM CreateRole's pattern for Description.
-_ROLE_DESCRIPTION = re.compile(r"^[\t\n\r\u0020-\u007E\u00A1-\u00FF]*$")
-_POLICY_ARN = re.compile(r"^arn:([a-z-]+):iam::(aws|\d{12}):policy/(.+)$")
+_ROLE_DESCRIPTION = re.compile(r"[\t\n\r\u0020-\u007E\u00A1-\u00FF]*")
+_POLICY_ARN = re.compile(r"arn:([a-z-]+):iam::(aws|[0-9]{12}):policy/(.+)")
+# CreatePolicy's Path: stricter than a role's (no ':', '*', '~', ...)
+_POLICY_PATH = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
 
 CUSTOM_POLICY_BASE = "SSMInstanceProfileS3Policy"
 # AWS's documentation example account: what the offline plan and ssm_profile.testing assume.
 DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+_SID = re.compile(r"[A-Za-z0-9]{1,128}")
+
+
+def is_sid(value: str) -> bool:
+    """A statement Sid as IAM takes it: 1 to 128 ASCII letters and digits."""
+    return bool(_SID.fullmatch(value))
 
 
 def is_account_id(value: str) -> bool:
@@ -42,7 +52,7 @@ def check_name(key: str, value: str, limit: int, pattern: re.Pattern[str] = _IAM
         raise ConfigError(key, "must not be empty")
     if len(value) > limit:
         raise ConfigError(key, f"{q(value)} is {len(value)} characters long; IAM allows {limit}")
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):
         raise ConfigError(
             key, f"{q(value)} may contain only letters, digits and the characters +=,.@_-"
         )
@@ -57,6 +67,23 @@ def check_no_wildcard(key: str, value: str, what: str) -> None:
             f"{q(value)}: wildcards are not allowed in a {what} (the guide forbids them: "
             "a wildcard can grant buckets you did not mean to); list each one explicitly",
         )
+
+
+# What a value inside a policy document may hold: CreatePolicy's PolicyDocument allows
+# [\t\n\r\x20-\xFF] and nothing else; control characters make no sense in an ARN or a
+# condition value, so only printable Latin-1 is taken.
+_POLICY_TEXT = re.compile(r"[\u0020-\u007E\u00A0-\u00FF]*")
+
+
+def policy_text_problem(value: str) -> str | None:
+    """Why ``value`` cannot go into a policy document, or ``None``."""
+    if _POLICY_TEXT.fullmatch(value):
+        return None
+    index, char = next((i, c) for i, c in enumerate(value) if not _POLICY_TEXT.fullmatch(c))
+    return (
+        f"{q(value)} has the character U+{ord(char):04X} at position {index}; IAM policies "
+        "hold only printable Latin-1 (U+0020-U+007E, U+00A0-U+00FF)"
+    )
 
 
 def check_region(key: str, value: Any, partition: Partition | None) -> str:
@@ -85,14 +112,14 @@ def check_bucket_name(key: str, name: Any) -> str:
     problem = None
     if not 3 <= len(name) <= 63:
         problem = "must be 3 to 63 characters long"
-    elif not _BUCKET.match(name):
+    elif not _BUCKET.fullmatch(name):
         problem = (
             "may contain only lowercase letters, digits, dots and hyphens, and must begin "
             "and end with a letter or digit"
         )
     elif ".." in name:
         problem = "must not contain two adjacent dots"
-    elif _IP_LIKE.match(name):
+    elif _IP_LIKE.fullmatch(name):
         problem = "must not be formatted as an IP address"
     elif name.startswith(_BUCKET_BAD_PREFIXES) or name.endswith(_BUCKET_BAD_SUFFIXES):
         problem = "uses a prefix or suffix that S3 reserves"
@@ -102,19 +129,28 @@ def check_bucket_name(key: str, name: Any) -> str:
 
 
 def check_tags(key: str, tags: dict[Any, Any]) -> dict[str, str]:
-    """IAM's tag rules: at most 50, keys 1-128 and values up to 256 characters, no ``aws:``."""
+    """IAM's tag rules: at most 50; keys 1-128 and values up to 256 characters; keys unique
+    whatever their case; neither a key nor a value beginning with ``aws:``."""
     if len(tags) > limits.MAX_TAGS:
         raise ConfigError(key, f"{len(tags)} tags; IAM allows {limits.MAX_TAGS} per resource")
+    seen: dict[str, str] = {}
     for name, value in tags.items():
         if not isinstance(name, str):
             raise ConfigError(
                 key, f"tag key {name!r} is {type(name).__name__}; tag keys are strings"
             )
         where = f"{key}.{name}"
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            raise ConfigError(
+                where, f"differs from tag key {q(other)} only in case; IAM's tag keys ignore case"
+            )
         if not 1 <= len(name) <= 128:
             raise ConfigError(where, "tag keys must be 1 to 128 characters long")
         if name.lower().startswith("aws:"):
             raise ConfigError(where, "tag keys beginning with 'aws:' are reserved for AWS")
+        if isinstance(value, str) and value.lower().startswith("aws:"):
+            raise ConfigError(where, "tag values beginning with 'aws:' are reserved for AWS")
         if not isinstance(value, str):
             raise ConfigError(
                 where, f"tag values must be strings, got {json.dumps(value, default=repr)}"
@@ -130,7 +166,9 @@ def check_tags(key: str, tags: dict[Any, Any]) -> dict[str, str]:
 
 
 def check_path(key: str, path: str) -> str:
-    """An IAM path: ``/`` or ``/a/b/``, 1 to 512 printable ASCII characters."""
+    """An IAM path for the role, the instance profile and the customer managed policies:
+    ``/`` or ``/a/b/``, at most 512 characters, each segment of letters, digits and
+    ``.,+@=_-`` (CreatePolicy's rule, stricter than CreateRole's)."""
     if not 1 <= len(path) <= limits.PATH_LIMIT:
         raise ConfigError(key, f"IAM paths are 1 to {limits.PATH_LIMIT} characters long")
     if not (path.startswith("/") and path.endswith("/")):
@@ -139,12 +177,20 @@ def check_path(key: str, path: str) -> str:
         raise ConfigError(
             key, f"{q(path)}: use printable ASCII segments separated by single slashes"
         )
+    if not _POLICY_PATH.fullmatch(path):
+        raise ConfigError(
+            key,
+            f"{q(path)} is a valid role path but not a valid policy path, and the stack's "
+            "policies use it too: use letters, digits and .,+@=_- between the slashes",
+        )
     return path
 
 
 def check_role_description(key: str, description: str) -> str:
     """CreateRole's Description: at most 1,000 characters of printable Latin-1."""
-    if len(description) > limits.ROLE_DESCRIPTION_LIMIT or not _ROLE_DESCRIPTION.match(description):
+    if len(description) > limits.ROLE_DESCRIPTION_LIMIT or not _ROLE_DESCRIPTION.fullmatch(
+        description
+    ):
         raise ConfigError(
             key,
             "IAM role descriptions are at most 1000 characters of printable Latin-1 "
@@ -155,14 +201,21 @@ def check_role_description(key: str, description: str) -> str:
 
 def check_policy_arn(key: str, arn: str, partition: Partition) -> str:
     """Reject a policy ARN that is malformed or belongs to another partition."""
-    match = _POLICY_ARN.match(arn)
+    match = _POLICY_ARN.fullmatch(arn)
     if not match:
         raise ConfigError(key, f"{q(arn)} is not an IAM policy ARN (arn:{partition.name}:iam::…)")
     if match.group(1) != partition.name:
         raise ConfigError(
             key, f"{q(arn)} is in partition {match.group(1)}; this stack is in {partition.name}"
         )
-    check_name(key, match.group(3).rsplit("/", 1)[-1], limits.POLICY_NAME_LIMIT)
+    path, _, name = ("/" + match.group(3)).rpartition("/")
+    if not _POLICY_PATH.fullmatch(path + "/"):
+        raise ConfigError(
+            key,
+            f"{q(arn)}: its path {q(path + '/')} is not an IAM policy path (segments of "
+            "letters, digits and .,+@=_- between single slashes)",
+        )
+    check_name(key, name, limits.POLICY_NAME_LIMIT)
     return arn
 
 

@@ -8,13 +8,14 @@
 from .keys import KEYS, KNOWN_KEYS, Key
 from .load import load_settings
 from .reader import NAMESPACE, k
-from .settings import MODES, Activation, Bucket, Settings
+from .settings import MODES, AcceptedFinding, Activation, Bucket, Settings
 
 __all__ = [
     "KEYS",
     "KNOWN_KEYS",
     "MODES",
     "NAMESPACE",
+    "AcceptedFinding",
     "Activation",
     "Bucket",
     "Key",

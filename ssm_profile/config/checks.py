@@ -20,16 +20,22 @@ from ..aws.names import (
     check_no_wildcard,
     check_region,
     default_role_name,
+    is_sid,
+    policy_text_problem,
 )
 from ..errors import ConfigError, q, suggest
 from ..readonly import freeze
 from .reader import k
-from .settings import Activation, Bucket
+from .settings import AcceptedFinding, Activation, Bucket
 
 _BUCKET_KEYS = ("name", "prefix", "crossAccount", "encrypted")
 _ACTIVATION_KEYS = ("registrationLimit", "expirationDate", "description")
+_ACCEPT_KEYS = ("sid", "finding", "reason")
+_CODE = re.compile(r"[A-Z][A-Z_]{0,63}")
 # A full RFC 3339 timestamp with a zone, as the SSM API wants (2030-01-31T00:00:00Z).
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 
 # What a check or a computed default sees: the Settings fields read so far (and project,
 # stack, region, partition).
@@ -105,6 +111,9 @@ def parse_bucket(key: str, item: Any) -> Bucket:
         if not isinstance(prefix, str) or not prefix:
             raise ConfigError(f"{key}.prefix", "expected a non-empty string")
         check_no_wildcard(f"{key}.prefix", prefix, "bucket prefix")
+        problem = policy_text_problem(prefix)
+        if problem:
+            raise ConfigError(f"{key}.prefix", problem)
         if prefix.startswith("/"):
             raise ConfigError(f"{key}.prefix", f"{q(prefix)} must not begin with '/'")
     flags = {}
@@ -169,7 +178,7 @@ def activation(key: str, raw: dict[str, Any], draft: Draft) -> Activation:
     expiration = raw.get("expirationDate")
     if expiration is not None:
         try:
-            if not isinstance(expiration, str) or not _RFC3339.match(expiration):
+            if not isinstance(expiration, str) or not _RFC3339.fullmatch(expiration):
                 raise ValueError(expiration)
             datetime.fromisoformat(expiration.replace("Z", "+00:00"))
         except ValueError:
@@ -194,3 +203,44 @@ def role_name_default(draft: Draft) -> str:
     """The existing role in existing-role mode, else ``SSMInstanceProfile-<stack>``."""
     existing = draft["existing_role_name"]
     return existing if existing is not None else default_role_name(draft["stack"])
+
+
+def _accepted(key: str, item: Any) -> AcceptedFinding:
+    if not isinstance(item, dict):
+        raise ConfigError(key, "expected an object {sid, finding, reason}")
+    for field in item:
+        if field not in _ACCEPT_KEYS:
+            raise ConfigError(f"{key}.{field}", f"unknown field{suggest(field, _ACCEPT_KEYS)}")
+    for field in _ACCEPT_KEYS:
+        if field not in item:
+            raise ConfigError(f"{key}.{field}", "is required (sid, finding and reason)")
+    sid, finding, reason = item["sid"], item["finding"], item["reason"]
+    if not isinstance(sid, str) or not is_sid(sid):
+        raise ConfigError(
+            f"{key}.sid", f"expected a statement Sid (letters and digits), got {q(sid)}"
+        )
+    if not isinstance(finding, str) or not _CODE.fullmatch(finding):
+        raise ConfigError(
+            f"{key}.finding",
+            f"expected a finding code such as CREDENTIALS_EXPOSURE, got {q(finding)}",
+        )
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConfigError(f"{key}.reason", "say why the finding is accepted: a non-empty string")
+    if len(reason) > 500 or any(not c.isprintable() for c in reason):
+        raise ConfigError(f"{key}.reason", "must be one line of at most 500 printable characters")
+    return AcceptedFinding(sid, finding, reason)
+
+
+def accept_findings(key: str, items: list[Any], draft: Draft) -> tuple[AcceptedFinding, ...]:
+    """Each entry {sid, finding, reason} accepts one finding of one statement, once."""
+    seen: dict[tuple[str, str], int] = {}
+    accepted = []
+    for index, item in enumerate(items):
+        entry = _accepted(f"{key}[{index}]", item)
+        at = seen.setdefault((entry.sid, entry.finding), index)
+        if at != index:
+            raise ConfigError(
+                f"{key}[{index}]", f"accepts {entry.finding} of {entry.sid} again (also at [{at}])"
+            )
+        accepted.append(entry)
+    return tuple(accepted)

@@ -203,6 +203,7 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("pluginConfig", "plugin_config", "object", {}, checks.plugin_config),
     Key("activation", "activation", "object", None, checks.activation, modes=("hybrid",)),
+    Key("acceptFindings", "accept_findings", "array", [], checks.accept_findings),
 )
 
 KNOWN_KEYS = tuple(key.name for key in KEYS)

@@ -36,10 +36,20 @@ class Activation:
 
 
 @dataclass(frozen=True)
+class AcceptedFinding:
+    """One finding of the least-privilege gate that the stack accepts, with its reason."""
+
+    sid: str
+    finding: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings of one stack. Read-only; handed to plugins as ``context.settings``.
 
-    Frozen all the way down: mappings are read-only proxies and lists are tuples.
+    Read-only all the way down (mappings are read-only proxies, lists are tuples): this
+    guards against mistakes; plugins are trusted code and could get around it.
     """
 
     project: str
@@ -67,6 +77,7 @@ class Settings:
     plugins: tuple[str, ...]
     plugin_config: Mapping[str, Mapping[str, Any]]
     activation: Activation | None
+    accept_findings: tuple[AcceptedFinding, ...]
 
     @property
     def custom_policy_name(self) -> str:

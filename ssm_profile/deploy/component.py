@@ -32,6 +32,8 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         s = blueprint.settings
         self._tags = dict(blueprint.tags) or None
         self.outputs = {"mode": s.mode, "plugins": [dict(p) for p in blueprint.plugins]}
+        if blueprint.accepted_findings:
+            self.outputs["acceptedFindings"] = [a.to_json() for a in blueprint.accepted_findings]
 
         role_name = self._role()
         attachments = self._custom_policies(role_name) + self._managed_attachments(role_name)
@@ -50,10 +52,12 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         protect = self._blueprint.settings.protect
         return pulumi.ResourceOptions(parent=self, protect=protect, delete_before_replace=True)
 
-    def _attached(self) -> pulumi.ResourceOptions:
-        # In existing-role mode the role and possibly some of these attachments belong to
-        # someone else: deleting the stack (or dropping a policy) must never detach them.
-        retain = self._blueprint.settings.mode == "existing-role"
+    def _attached(self, own_policy: bool) -> pulumi.ResourceOptions:
+        # In existing-role mode the role belongs to someone else, and so may the attachment of
+        # a policy the stack does not own (AWS managed, or given by ARN): deleting the stack (or
+        # dropping such a policy) must never detach it. The attachment of one of the stack's
+        # own policies goes with that policy: IAM refuses to delete a policy still attached.
+        retain = self._blueprint.settings.mode == "existing-role" and not own_policy
         return pulumi.ResourceOptions(parent=self, retain_on_delete=retain)
 
     def _role(self) -> pulumi.Input[str]:
@@ -100,7 +104,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                     f"{self._name}-policy{suffix}-attachment",
                     role=role_name,
                     policy_arn=policy.arn,
-                    opts=self._attached(),
+                    opts=self._attached(own_policy=True),
                 )
             )
         self.outputs["customPolicyArns"] = arns
@@ -114,7 +118,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                 f"{self._name}-managed-{attachment_key(arn)}",
                 role=role_name,
                 policy_arn=arn,
-                opts=self._attached(),
+                opts=self._attached(own_policy=False),
             )
             for arn in arns
         ]

@@ -1,18 +1,24 @@
 """The plan-time least-privilege gate for ONE statement a plugin returns (pure, no Pulumi).
 
-:func:`statement_problems` judges a statement's actions and resources against parliament's
-action database (:mod:`ssm_profile.iam.actions`): every action must exist, and an ``Allow``
-statement must stay least-privilege. docs/guardrails.md says what it does and does not catch.
+:func:`statement_findings` judges a statement's actions and resources against parliament's
+action database (:mod:`ssm_profile.iam.actions`). Every action must exist, and an ``Allow``
+statement must stay least-privilege. Each finding has a code (:mod:`ssm_profile.iam.findings`).
+docs/guardrails.md says what the gate does and does not catch.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .actions import Action, action_index, expand_action
+from . import wording
+from .actions import Action, credentials_exposure_actions, expand_action, resource_pattern
+from .actions import privilege_escalation_methods as escalation
+from .findings import BUCKET_WILDCARD, Finding
 from .rules import action_problem, allow_with_not_problem
+
+STRUCTURE = "STRUCTURE"  # what the parser refuses too: never acceptable
 
 
 def _strings(value: Any) -> list[str]:
@@ -21,60 +27,6 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [v for v in value if isinstance(v, str)]
     return []
-
-
-def _unknown(action: str) -> str:
-    service, _, name = action.partition(":")
-    known = action_index().get(service.lower())
-    if known is None and "*" not in service and "?" not in service:
-        return f"action {action} is unknown: parliament's IAM database has no service {service!r}"
-    if "*" in action or "?" in action:
-        return f"action {action} matches no action in parliament's IAM database"
-    hint = ""
-    if known:
-        names = {row[0].lower(): f"{service.lower()}:{row[0]}" for row in known}
-        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.75)
-        hint = f"; did you mean {names[close[0]]}?" if close else ""
-    return f"action {action} is unknown: not in parliament's IAM database{hint}"
-
-
-def _unique_names(actions: Iterable[Action]) -> list[str]:
-    """``service:Action`` names, each once (parliament may list an action in two rows that
-    differ in access level or resource types)."""
-    names: dict[str, str] = {}
-    for action in actions:
-        names.setdefault(str(action).lower(), str(action))
-    return list(names.values())
-
-
-def _about(pattern: str, actions: Sequence[Action], one: str, many: str) -> str:
-    """``action X <one>`` or ``action X* matches A, B, C and N more, which <one|many>``."""
-    unique = _unique_names(actions)
-    if len(unique) == 1 and unique[0].lower() == pattern.lower():
-        return f"action {unique[0]} {one}"
-    names = ", ".join(unique[:3])
-    more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
-    return f"action {pattern} matches {names}{more}, which {one if len(unique) == 1 else many}"
-
-
-def _broad(pattern: str, offending: Sequence[Action], where: str) -> str:
-    return _about(
-        pattern,
-        offending,
-        f"supports resource-level permissions; grant it on specific ARNs, not {where}",
-        f"support resource-level permissions; grant them on specific ARNs, not {where}",
-    )
-
-
-def _manages_permissions(pattern: str, managing: Sequence[Action]) -> str:
-    return _about(
-        pattern,
-        managing,
-        "manages permissions; an instance role must not change policies, grants or ACLs or "
-        "pass roles: remove it",
-        "manage permissions; an instance role must not change policies, grants or ACLs or "
-        "pass roles: remove them",
-    )
 
 
 def service_wide(action: str) -> bool:
@@ -106,96 +58,177 @@ def s3_bucket_wildcard(resource: str) -> bool:
     return "*" in bucket or "?" in bucket
 
 
-def statement_problems(statement: Mapping[str, Any]) -> list[str]:
-    """Problems of ONE IAM statement by parliament's action database; ``[]`` means none.
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _only_wildcards(text: str) -> bool:
+    return _wild(text) and not text.strip("*?/:")
+
+
+def statement_findings(statement: Mapping[str, Any]) -> list[Finding]:
+    """Findings of ONE IAM statement by parliament's action database; ``[]`` means none.
 
     Every ``Action``/``NotAction`` must exist; a wildcard (``logs:Describe*``) must match at
-    least one action. An ``Allow`` statement must also stay least-privilege:
+    least one action. An ``Allow`` statement must also stay least-privilege. It must not
+    contain:
 
-    - no service-wide action pattern (``iam:*``, ``s3:*``, ``*:Get*``): name the actions;
-    - no action that manages permissions: parliament's access level ``Permissions
-      management`` (``iam:PutRolePolicy``, ``s3:PutBucketPolicy``, ``kms:CreateGrant``), and
-      ``iam:PassRole``;
-    - no S3 ARN with a wildcard in the bucket name (the guide forbids it);
-    - ``Resource: "*"``, an ARN as broad (``arn:aws:s3:::*``) or a ``NotResource`` only for
-      actions without resource-level permissions (``logs:DescribeLogGroups``), whatever their
-      access level;
-    - no ``NotAction`` or ``NotResource`` (:mod:`ssm_profile.iam.rules`).
+    - a service-wide action pattern (``iam:*``, ``s3:*``): name the actions;
+    - an action that manages permissions (parliament's access level ``Permissions
+      management``, and ``iam:PassRole``), that allows privilege escalation, or that returns
+      credentials (parliament's community auditors: ``iam:CreateAccessKey``,
+      ``lambda:UpdateFunctionCode``, ``sts:AssumeRole``, ...);
+    - an S3 ARN with a wildcard in the bucket name (the guide forbids it);
+    - for actions with resource-level permissions: ``"*"``, an ARN as broad
+      (``arn:aws:s3:::*``), ``NotResource``, a wildcard in the ARN's Region or account, or
+      a resource id that is only a wildcard after its resource type (``key/*``, ``role/*``,
+      ``function:*``, ``secret:*``);
+    - ``NotAction`` or ``NotResource`` (:mod:`ssm_profile.iam.rules`).
 
-    ``Deny`` statements may be as broad as they like: they only narrow; but no statement may
-    name the action ``"*"`` or a wildcard service prefix. Each message names
-    the action or resource, e.g. ``action kms:Decrypt supports resource-level permissions;
-    grant it on specific ARNs, not "*"``. Structure (keys, Sid, ARN syntax) is the caller's to
-    validate; this function judges actions and resources against the database.
+    ``Deny`` statements may be as broad as they like: they only narrow. But no statement may
+    name the action ``"*"`` or a wildcard service prefix.
     """
-    problems: list[str] = []
+    sid = statement.get("Sid")
+    sids = (sid,) if isinstance(sid, str) else ()
     allow = statement.get("Effect") == "Allow"
+    findings = []
     structure = allow_with_not_problem(statement)
     if structure:
-        problems.append(structure)
+        findings.append(Finding(STRUCTURE, structure, sids))
     resources = _strings(statement.get("Resource"))
     if allow:
-        problems += [
-            f"resource {r} has a wildcard in its bucket name; the guide forbids wildcards in "
-            "bucket names and Regions: list each bucket"
+        findings += [
+            Finding(BUCKET_WILDCARD, wording.bucket_wildcard(r), sids)
             for r in resources
             if s3_bucket_wildcard(r)
         ]
-
-    found, action_problems = _expand(statement, allow)
-    problems += action_problems
+    expanded = _expand(statement, allow, sids, findings)
     if allow:
-        problems += _least_privilege(statement, resources, found)
-    return problems
+        findings += _dangerous_actions(expanded, sids)
+        findings += _broad_resources(statement, resources, expanded, sids)
+    return findings
+
+
+def statement_problems(statement: Mapping[str, Any]) -> list[str]:
+    """The messages of :func:`statement_findings`."""
+    return [f.message for f in statement_findings(statement)]
 
 
 def _expand(
-    statement: Mapping[str, Any], allow: bool
-) -> tuple[dict[str, tuple[Action, ...]], list[str]]:
-    """Each ``Action`` pattern -> the database actions it names, and what is wrong with the
-    actions (syntax, unknown actions, service-wide patterns in an ``Allow``)."""
-    problems: list[str] = []
+    statement: Mapping[str, Any], allow: bool, sids: tuple[str, ...], findings: list[Finding]
+) -> dict[str, tuple[Action, ...]]:
+    """Each ``Action`` pattern -> the database actions it names. What is wrong with the
+    actions (syntax, unknown actions, service-wide patterns in an ``Allow``) is appended to
+    ``findings``."""
     expanded: dict[str, tuple[Action, ...]] = {}
     for key in ("Action", "NotAction"):
         for action in _strings(statement.get(key)):
             problem = action_problem(action)
             if problem:
-                problems.append(problem)
+                findings.append(Finding(STRUCTURE, problem, sids))
                 continue
             if allow and key == "Action" and service_wide(action):
-                service = action.partition(":")[0]
-                problems.append(
-                    f"action {action} grants every {service} action; name the actions explicitly"
-                )
+                message = wording.service_wide(action)
+                findings.append(Finding("SERVICE_WIDE_ACTION", message, sids))
                 continue
             try:
                 found = expand_action(action)
             except ValueError:
-                problems.append(f"action {action!r} is not of the form service:Action")
+                message = f"action {action!r} is not of the form service:Action"
+                findings.append(Finding(STRUCTURE, message, sids))
                 continue
             if not found:
-                problems.append(_unknown(action))
+                findings.append(Finding("UNKNOWN_ACTION", wording.unknown(action), sids))
             elif key == "Action":
                 expanded[action] = found
-    return expanded, problems
+    return expanded
 
 
-def _least_privilege(
-    statement: Mapping[str, Any], resources: list[str], expanded: dict[str, tuple[Action, ...]]
-) -> list[str]:
-    """An ``Allow`` statement's actions that manage permissions, or that support
-    resource-level permissions but are granted on ``"*"`` (or as broad)."""
-    problems = []
+def _dangerous_actions(
+    expanded: Mapping[str, tuple[Action, ...]], sids: tuple[str, ...]
+) -> list[Finding]:
+    """Actions that manage permissions, escalate privileges or return credentials."""
+    findings = []
+    methods = escalation()
+    credentials = credentials_exposure_actions()
+    for pattern, actions in expanded.items():
+        managing = [a for a in actions if a.manages_permissions]
+        if managing:
+            message = wording.manages_permissions(pattern, managing)
+            findings.append(Finding("PERMISSIONS_MANAGEMENT", message, sids))
+        alone = {m for m, names in methods.items() if len(names) == 1}
+        escalating = [a for a in actions if any((str(a).lower(),) == methods[m] for m in alone)]
+        if escalating:
+            message = wording.escalates(pattern, escalating)
+            findings.append(Finding("PRIVILEGE_ESCALATION", message, sids))
+        exposing = [a for a in actions if str(a).lower() in credentials]
+        if exposing:
+            message = wording.exposes_credentials(pattern, exposing)
+            findings.append(Finding("CREDENTIALS_EXPOSURE", message, sids))
+    every = {str(a).lower() for actions in expanded.values() for a in actions}
+    for method, names in methods.items():
+        if len(names) > 1 and set(names) <= every:
+            findings.append(Finding("PRIVILEGE_ESCALATION", wording.combination(method), sids))
+    return findings
+
+
+def _broad_resources(
+    statement: Mapping[str, Any],
+    resources: Sequence[str],
+    expanded: Mapping[str, tuple[Action, ...]],
+    sids: tuple[str, ...],
+) -> list[Finding]:
+    """Resource-level actions granted on more than the resources they name."""
+    findings = []
+    offending = {p: [a for a in actions if a.resource_level] for p, actions in expanded.items()}
+    offending = {p: actions for p, actions in offending.items() if actions}
+    if not offending:
+        return findings
     if "NotResource" in statement:
         where = "NotResource"
     else:
         broad = [r for r in resources if as_broad_as_star(r)]
         where = "" if not broad else '"*"' if broad[0] == "*" else f'{broad[0]} (as broad as "*")'
-    for pattern, actions in expanded.items():
-        managing = [a for a in actions if a.manages_permissions]
-        if managing:
-            problems.append(_manages_permissions(pattern, managing))
-        offending = [a for a in actions if a.resource_level]
-        if where and offending:
-            problems.append(_broad(pattern, offending, where))
-    return problems
+    if where:
+        for pattern, actions in offending.items():
+            message = wording.broad(pattern, actions, where)
+            findings.append(Finding("RESOURCE_WILDCARD", message, sids))
+    first = next(iter(offending))
+    for resource in resources:
+        parts = resource.split(":", 5)
+        if len(parts) < 6 or as_broad_as_star(resource):
+            continue
+        if _wild(parts[3]):
+            message = wording.wildcard_field(resource, "Region", first, "context.regions")
+            findings.append(Finding("REGION_WILDCARD", message, sids))
+        if _wild(parts[4]):
+            message = wording.wildcard_field(resource, "account", first, "context.account_id")
+            findings.append(Finding("ACCOUNT_WILDCARD", message, sids))
+        every = _every_of_its_type(parts[2], parts[5], offending)
+        if every is not None:
+            type_name, pattern = every
+            message = wording.every_resource(resource, type_name, pattern)
+            findings.append(Finding("RESOURCE_ID_WILDCARD", message, sids))
+    return findings
+
+
+# Two names no ARN pattern is written for: a pattern that matches both, in place of every
+# variable of AWS's ARN template, matches every resource of that type.
+_PROBES = ("a1", "Z-9")
+
+
+def _every_of_its_type(
+    service: str, part: str, offending: Mapping[str, Sequence[Action]]
+) -> tuple[str, str] | None:
+    """``(resource type, action pattern)`` if the resource part names every resource of a
+    type the action is granted on."""
+    pattern = resource_pattern(part)
+    for action_pattern, actions in offending.items():
+        for action in actions:
+            for type_name, arn_service, template in action.arn_templates:
+                if arn_service != service or "${" not in template:
+                    continue
+                probes = (re.sub(r"\$\{[^}]*\}", probe, template) for probe in _PROBES)
+                if all(pattern.fullmatch(p) for p in probes):
+                    return type_name, action_pattern
+    return None

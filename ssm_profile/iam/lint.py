@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .actions import import_parliament
+from .actiondata import import_parliament
 
 # parliament findings we do not report, and why (docs/guardrails.md):
 # - PERMISSIONS_MANAGEMENT_ACTIONS (community auditor) for s3:PutObjectAcl only: the guide

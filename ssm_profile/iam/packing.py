@@ -22,6 +22,17 @@ def document_size(statements: Sequence[Statement]) -> int:
 _EMPTY_DOCUMENT_SIZE = document_size([])
 
 
+def min_policies(statements: Sequence[Statement], limit: int = POLICY_SIZE_LIMIT) -> int:
+    """A lower bound on the policies :func:`pack` needs, without packing: the statements'
+    characters (with the commas between them) over what one policy holds. Splitting and
+    packing only add to it."""
+    if not statements:
+        return 0
+    total = sum(s.size for s in statements) + len(statements) - 1
+    budget = limit - _EMPTY_DOCUMENT_SIZE
+    return -(-total // budget)
+
+
 def split_oversized(statement: Statement, limit: int = POLICY_SIZE_LIMIT) -> list[Statement]:
     """``[statement]`` if it fits a policy of ``limit`` characters alone, else its parts split
     by resources (``Sid``, ``SidPart2``, ...), each of which fits.
@@ -43,13 +54,7 @@ def split_oversized(statement: Statement, limit: int = POLICY_SIZE_LIMIT) -> lis
             f"{too_large} and cannot be split, as it has {has}: shorten it or return "
             "several smaller statements",
         )
-    parts: list[list[str]] = [[]]
-    for resource in statement.resources:
-        candidate = replace(statement, resources=tuple(parts[-1] + [resource]))
-        if parts[-1] and candidate.size > budget:
-            parts.append([resource])
-        else:
-            parts[-1].append(resource)
+    parts = _cut_by_size(statement, budget)
     split = [
         replace(
             statement,
@@ -66,6 +71,34 @@ def split_oversized(statement: Statement, limit: int = POLICY_SIZE_LIMIT) -> lis
                 f"is still {part.size} characters: shorten its actions or Condition",
             )
     return split
+
+
+def _cut_by_size(statement: Statement, budget: int) -> list[list[str]]:
+    """The statement's resources in runs that each fit ``budget`` with the rest of the
+    statement: greedy, in order, as if each candidate part were rendered and measured.
+
+    A part's size is computed, not rendered: the statement with its first resource alone,
+    then, from the second resource on, a list: two brackets, and for each further resource
+    its JSON text and a comma (``tests/test_documents.py`` holds this to rendering).
+    """
+    first = replace(statement, resources=statement.resources[:1])
+    single = first.size - json_size(statement.resources[0])  # all but the one resource
+    parts: list[list[str]] = [[]]
+    used = 0  # the current part's size
+    for resource in statement.resources:
+        cost = json_size(resource)
+        if not parts[-1]:
+            parts[-1].append(resource)
+            used = single + cost
+            continue
+        grown = used + cost + 1 + (2 if len(parts[-1]) == 1 else 0)
+        if grown > budget:
+            parts.append([resource])
+            used = single + cost
+        else:
+            parts[-1].append(resource)
+            used = grown
+    return parts
 
 
 def pack(statements: Sequence[Statement], limit: int = POLICY_SIZE_LIMIT) -> list[list[Statement]]:

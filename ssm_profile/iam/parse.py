@@ -13,16 +13,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..aws.names import is_sid, policy_text_problem
 from ..aws.partitions import Partition
 from ..errors import suggest
 from .rules import action_problem, allow_with_not_problem
 from .statement import Statement
 
 ALLOWED_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
-_SID = re.compile(r"^[A-Za-z0-9]{1,128}$")
-_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
-_PARTITION = re.compile(r"^[a-z-]+$")
-_SERVICE = re.compile(r"^[a-z0-9-]+$")
+_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+")
+_PARTITION = re.compile(r"[a-z-]+")
+_SERVICE = re.compile(r"[a-z0-9-]+")
 
 # IAM's condition operators (IAM User Guide, "IAM JSON policy elements: Condition
 # operators"). Any of them may take a ForAnyValue:/ForAllValues: prefix; all but Null an
@@ -79,20 +79,27 @@ def _check_action(action: str) -> None:
     problem = action_problem(action)
     if problem:
         raise StatementError(problem)
-    if not _ACTION.match(action):
+    if not _ACTION.fullmatch(action):
         raise StatementError(f"{json.dumps(action)} is not an action of the form service:Action")
+
+
+def _check_text(value: str, where: str) -> None:
+    problem = policy_text_problem(value)
+    if problem:
+        raise StatementError(f"{where} {problem}")
 
 
 def _check_resource(resource: str, partition: Partition) -> None:
     if resource == "*":
         return
+    _check_text(resource, "Resource")
     if not resource.startswith("arn:"):
         raise StatementError(f'{json.dumps(resource)} is neither an ARN nor "*"')
     parts = resource.split(":", 5)
     if (
         len(parts) < 6
-        or not _PARTITION.match(parts[1])
-        or not _SERVICE.match(parts[2])
+        or not _PARTITION.fullmatch(parts[1])
+        or not _SERVICE.fullmatch(parts[2])
         or not parts[5]
     ):
         raise StatementError(
@@ -149,6 +156,8 @@ def _check_condition_value(operator: str, key: str, value: Any) -> None:
             )
         if isinstance(v, float) and not math.isfinite(v):
             raise StatementError(f"{where}: {json.dumps(v)} is not a finite number")
+        if isinstance(v, str):
+            _check_text(v, f"{where}:")
 
 
 def _check_condition(condition: Any) -> Mapping[str, Any]:
@@ -166,6 +175,7 @@ def _check_condition(condition: Any) -> Mapping[str, Any]:
                     f"Condition {operator} has a key {json.dumps(key, default=str)}; "
                     "condition keys are non-empty strings"
                 )
+            _check_text(key, f"Condition {operator} key")
             _check_condition_value(operator, key, value)
     return condition
 
@@ -192,7 +202,7 @@ def parse_statement(data: Any, partition: Partition) -> Statement:
                 f"unknown key {json.dumps(key, default=str)}{hint}{suggest(str(key), ALLOWED_KEYS)}"
             )
     sid = data.get("Sid")
-    if not isinstance(sid, str) or not _SID.match(sid):
+    if not isinstance(sid, str) or not is_sid(sid):
         raise StatementError(
             f"Sid must be 1 to 128 letters and digits, got {json.dumps(sid, default=str)}"
         )

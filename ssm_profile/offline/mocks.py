@@ -20,6 +20,7 @@ from pulumi.runtime import rpc
 from ..aws import types
 from ..aws.names import DEFAULT_ACCOUNT_ID
 from ..aws.partitions import ALL_REGIONS
+from .planfile import OPTION_FIELDS
 
 
 def _digest(*parts: str) -> str:
@@ -88,7 +89,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A mock monitor that keeps every registration, in registration order."""
+    """A mock monitor that keeps every registration, in registration order, each with the
+    resource options the engine received (:data:`~ssm_profile.offline.planfile.OPTION_FIELDS`:
+    ``protect``, ``retainOnDelete``, ``deleteBeforeReplace``)."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
@@ -104,8 +107,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     "type": request.type,
                     "name": request.name,
                     "inputs": plain(inputs),
-                    "protect": bool(request.protect),
-                    "retainOnDelete": bool(request.retainOnDelete),
+                    "options": {key: kind(getattr(request, key)) for key, kind, _ in OPTION_FIELDS},
                 }
             )
         return response

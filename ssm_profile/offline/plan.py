@@ -16,8 +16,9 @@ from .runtime import mocked_runtime
 
 @dataclass
 class Plan:
-    """What one stack registers: the plan file's object (docs/review.md), plus resource options
-    (``protect``, ``retainOnDelete``) in :attr:`resources`."""
+    """What one stack registers: the plan file's object (docs/review.md); each of
+    :attr:`resources` holds its ``options`` (``protect``, ``retainOnDelete``,
+    ``deleteBeforeReplace``)."""
 
     project: str
     stack: str

@@ -1,8 +1,8 @@
 """The plan file: the JSON object ``plan --format json`` prints and ``diff`` reads (pure).
 
-``{"project", "stack", "resources": [{"urn", "type", "name", "inputs"}], "outputs"}``: the one
-owner of that format, written by :func:`to_text` and read back by :func:`read_plan`
-(docs/review.md).
+``{"project", "stack", "resources": [{"urn", "type", "name", "inputs", "options"}],
+"outputs"}``: the one owner of that format, written by :func:`to_text` and read back by
+:func:`read_plan` (docs/review.md).
 """
 
 from __future__ import annotations
@@ -29,6 +29,14 @@ RESOURCE_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("name", str, "a string"),
     ("inputs", dict, "an object"),
 )
+# Each resource's options, always all of them, in this order; named as Pulumi's
+# RegisterResourceRequest names them. Plans written before "options" existed have none and are
+# read all the same (CI diffs against older bases).
+OPTION_FIELDS: tuple[tuple[str, type, str], ...] = (
+    ("protect", bool, "a boolean"),
+    ("retainOnDelete", bool, "a boolean"),
+    ("deleteBeforeReplace", bool, "a boolean"),
+)
 # Inputs the diff compares as text (a renamed attachment is matched by role and policy).
 _STRING_INPUTS: dict[str, tuple[str, ...]] = {types.ATTACHMENT: ("role", "policyArn")}
 _MISSING: Any = object()
@@ -48,9 +56,15 @@ def plan_object(
     return {
         "project": project,
         "stack": stack,
-        "resources": [{key: r[key] for key, _, _ in RESOURCE_FIELDS} for r in resources],
+        "resources": [_resource(r) for r in resources],
         "outputs": dict(outputs),
     }
+
+
+def _resource(recorded: Mapping[str, Any]) -> dict[str, Any]:
+    resource = {key: recorded[key] for key, _, _ in RESOURCE_FIELDS}
+    resource["options"] = {key: recorded["options"][key] for key, _, _ in OPTION_FIELDS}
+    return resource
 
 
 def to_text(plan: Mapping[str, Any]) -> str:
@@ -67,6 +81,20 @@ def _json_kind(value: Any) -> str:
     if isinstance(value, int | float):
         return "a number"
     return "null" if value is None else f"a {type(value).__name__}"
+
+
+def _options_problem(options: Any) -> str | None:
+    """Why a resource's ``options`` is not the object :func:`plan_object` writes, or ``None``."""
+    if not isinstance(options, dict):
+        return f'"options" is {_json_kind(options)}, not an object'
+    for key, kind, name in OPTION_FIELDS:
+        if not isinstance(options.get(key, _MISSING), kind):
+            found = "missing" if key not in options else _json_kind(options[key])
+            return f'"options"."{key}" is {found}, not {name}'
+    unknown = sorted(set(options) - {key for key, _, _ in OPTION_FIELDS})
+    if unknown:
+        return f'"options"."{unknown[0]}" is not a resource option this tool knows'
+    return None
 
 
 def check_plan(data: Any, source: str) -> dict[str, Any]:
@@ -93,6 +121,10 @@ def check_plan(data: Any, source: str) -> dict[str, Any]:
             if not isinstance(resource.get(key, _MISSING), kind):
                 found = "missing" if key not in resource else _json_kind(resource[key])
                 raise bad(f'{where}."{key}" is {found}, not {name}')
+        if "options" in resource:
+            problem = _options_problem(resource["options"])
+            if problem:
+                raise bad(f"{where} ({resource['name']}): {problem}")
         for key in _STRING_INPUTS.get(resource["type"], ()):
             value = resource["inputs"].get(key, _MISSING)
             if value is not _MISSING and not isinstance(value, str):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ..iam.findings import Accepted
 from ..iam.statement import Statement
 
 
@@ -20,7 +21,8 @@ class Contributions:
 
     ``owners`` maps each statement's Sid to the plugin that returned it, so that a later
     stage (packing, the built-in Sids) can name the plugin at fault; ``sources`` describes
-    every enabled plugin for the stack's outputs.
+    every enabled plugin for the stack's outputs; ``accepted`` holds the gate's findings
+    that ``ssm-profile:acceptFindings`` accepts.
     """
 
     statements: tuple[Statement, ...] = ()
@@ -28,3 +30,4 @@ class Contributions:
     managed_policy_arns: tuple[str, ...] = ()
     tags: Mapping[str, str] = field(default_factory=_empty)
     sources: tuple[Mapping[str, Any], ...] = ()
+    accepted: tuple[Accepted, ...] = ()  # gate findings the stack accepts

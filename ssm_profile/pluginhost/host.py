@@ -18,7 +18,8 @@ from ..aws.names import check_tags
 from ..config.reader import k
 from ..config.settings import Settings
 from ..errors import ConfigError, PluginError, SsmProfileError
-from ..iam.gate import statement_problems
+from ..iam.findings import Accepted, accept, acceptance_hint
+from ..iam.gate import statement_findings
 from ..iam.parse import StatementError, parse_statement, sid_of
 from ..iam.statement import Statement
 from .context import make_context
@@ -106,6 +107,7 @@ class _Merge:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.statements: dict[str, tuple[str, Statement]] = {}
+        self.accepted: list[Accepted] = []
         self.arns: set[str] = set()
         # tag key -> (owner, value); the owner None is the stack's own ssm-profile:tags
         self.tags: dict[str, tuple[str | None, str]] = {
@@ -119,9 +121,12 @@ class _Merge:
             except StatementError as error:
                 raise PluginError(plugin.name, STATEMENTS, str(error), sid_of(item)) from None
             sid = statement.sid
-            problems = statement_problems(statement.to_json())
-            if problems:
-                raise PluginError(plugin.name, STATEMENTS, "; ".join(problems), sid)
+            findings = statement_findings(statement.to_json())
+            accepted, refused = accept(findings, self.settings.accept_findings, plugin.name)
+            if refused:
+                message = "; ".join(f.text() for f in refused) + acceptance_hint(refused)
+                raise PluginError(plugin.name, STATEMENTS, message, sid)
+            self.accepted += accepted
             if sid in self.statements:
                 first = self.statements[sid][0]
                 owners = " and ".join(f'plugin "{n}"' for n in sorted({first, plugin.name}))
@@ -150,12 +155,15 @@ class _Merge:
             tags = check_tags("tags", dict(result))
         except ConfigError as error:
             raise PluginError(plugin.name, TAGS, str(error)) from None
+        keys = {known.lower(): known for known in self.tags}
         for key, value in tags.items():
-            if key in self.tags and self.tags[key][1] != value:
-                owner, old = self.tags[key]
+            known = keys.get(key.lower())
+            if known is not None and (known, self.tags[known][1]) != (key, value):
+                owner, old = self.tags[known]
                 who = f"the stack's {k('tags')}" if owner is None else f'plugin "{owner}"'
+                was = f"{old!r}" if known == key else f"{known}={old!r}; IAM's tag keys ignore case"
                 raise PluginError(
-                    plugin.name, TAGS, f"tag {key}={value!r} conflicts with {who} ({old!r})"
+                    plugin.name, TAGS, f"tag {key}={value!r} conflicts with {who} ({was})"
                 )
             self.tags.setdefault(key, (plugin.name, value))
 
@@ -167,4 +175,5 @@ class _Merge:
             managed_policy_arns=tuple(sorted(self.arns)),
             tags=MappingProxyType(dict(sorted(plugin_tags.items()))),
             sources=tuple(p.describe() for p in sorted(plugins, key=lambda p: p.name)),
+            accepted=tuple(self.accepted),
         )

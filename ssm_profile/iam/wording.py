@@ -1,0 +1,121 @@
+"""The sentences of the gate's findings: each names the action or resource and says what to do."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from .actions import Action, privilege_escalation_methods, services
+
+
+def _unique_names(actions: Iterable[Action]) -> list[str]:
+    """``service:Action`` names, each once (parliament may list an action in two rows that
+    differ in access level or resource types)."""
+    names: dict[str, str] = {}
+    for action in actions:
+        names.setdefault(str(action).lower(), str(action))
+    return list(names.values())
+
+
+def about(pattern: str, actions: Sequence[Action], one: str, many: str) -> str:
+    """``action X <one>`` or ``action X* matches A, B, C and N more, which <one|many>``."""
+    unique = _unique_names(actions)
+    if len(unique) == 1 and unique[0].lower() == pattern.lower():
+        return f"action {unique[0]} {one}"
+    names = ", ".join(unique[:3])
+    more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
+    return f"action {pattern} matches {names}{more}, which {one if len(unique) == 1 else many}"
+
+
+def unknown(action: str) -> str:
+    service, _, name = action.partition(":")
+    known = services().get(service.lower())
+    if known is None and "*" not in service and "?" not in service:
+        return f"action {action} is unknown: parliament's IAM database has no service {service!r}"
+    if "*" in action or "?" in action:
+        return f"action {action} matches no action in parliament's IAM database"
+    hint = ""
+    if known:
+        names = {row[0].lower(): f"{service.lower()}:{row[0]}" for row in known["actions"]}
+        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.75)
+        hint = f"; did you mean {names[close[0]]}?" if close else ""
+    return f"action {action} is unknown: not in parliament's IAM database{hint}"
+
+
+def service_wide(action: str) -> str:
+    service = action.partition(":")[0]
+    return f"action {action} grants every {service} action; name the actions explicitly"
+
+
+def bucket_wildcard(resource: str) -> str:
+    return (
+        f"resource {resource} has a wildcard in its bucket name; the guide forbids wildcards "
+        "in bucket names and Regions: list each bucket"
+    )
+
+
+def broad(pattern: str, offending: Sequence[Action], where: str) -> str:
+    return about(
+        pattern,
+        offending,
+        f"supports resource-level permissions; grant it on specific ARNs, not {where}",
+        f"support resource-level permissions; grant them on specific ARNs, not {where}",
+    )
+
+
+def manages_permissions(pattern: str, managing: Sequence[Action]) -> str:
+    return about(
+        pattern,
+        managing,
+        "manages permissions; an instance role must not change policies, grants or ACLs or "
+        "pass roles: remove it",
+        "manage permissions; an instance role must not change policies, grants or ACLs or "
+        "pass roles: remove them",
+    )
+
+
+def _methods_of(actions: Sequence[Action]) -> str:
+    names = {str(a).lower() for a in actions}
+    return ", ".join(m for m, acts in privilege_escalation_methods().items() if set(acts) <= names)
+
+
+def escalates(pattern: str, actions: Sequence[Action]) -> str:
+    return about(
+        pattern,
+        actions,
+        f"allows privilege escalation (parliament: {_methods_of(actions)}); remove it",
+        f"allow privilege escalation (parliament: {_methods_of(actions)}); remove them",
+    )
+
+
+def exposes_credentials(pattern: str, actions: Sequence[Action]) -> str:
+    return about(
+        pattern,
+        actions,
+        "can return credentials to the caller (parliament's credentials-exposure list); remove it",
+        "can return credentials to the caller (parliament's credentials-exposure list); "
+        "remove them",
+    )
+
+
+def combination(method: str, statements: str = "") -> str:
+    actions = ", ".join(privilege_escalation_methods()[method])
+    where = f"statements {statements} together grant" if statements else "grants"
+    return (
+        f"{where} {actions}, which together allow privilege escalation (parliament: "
+        f"{method}); remove one of them"
+    )
+
+
+def wildcard_field(resource: str, field: str, pattern: str, helper: str) -> str:
+    return (
+        f"resource {resource} has a wildcard in its {field}; {pattern} supports resource-level "
+        f"permissions: name the {field} ({helper})"
+    )
+
+
+def every_resource(resource: str, type_name: str, pattern: str) -> str:
+    return (
+        f"resource {resource} names every {type_name} (its id is only a wildcard); {pattern} "
+        "supports resource-level permissions: name the resources"
+    )

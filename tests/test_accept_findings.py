@@ -1,0 +1,126 @@
+"""ssm-profile:acceptFindings: a stack accepts one finding of one statement, with a reason;
+the accepted grant deploys and is shown in the stack's outputs. Anything else stays refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import STATEMENT, error_of, statements, statements_plugin
+
+ASSUME = {
+    **STATEMENT,
+    "Sid": "AcmeDeploy",
+    "Action": "sts:AssumeRole",
+    "Resource": "arn:aws:iam::123456789012:role/Deploy",
+}
+REASON = "the deploy agent assumes the Deploy role; reviewed by security, ticket SEC-42"
+
+
+def accepting(*entries: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"sid": sid, "finding": code, "reason": REASON} for sid, code in entries]
+
+
+def test_an_accepted_finding_deploys_and_is_an_output(plan_stack, plugin_dir):
+    name = statements_plugin(plugin_dir, "acme_deploy", json.dumps([ASSUME]))
+    plan = plan_stack(
+        {"plugins": [name], "acceptFindings": accepting(("AcmeDeploy", "CREDENTIALS_EXPOSURE"))}
+    )
+    assert [s["Sid"] for s in statements(plan)] == ["AcmeDeploy"]
+    assert plan.outputs["acceptedFindings"] == [
+        {
+            "sid": "AcmeDeploy",
+            "finding": "CREDENTIALS_EXPOSURE",
+            "reason": REASON,
+            "detail": "action sts:AssumeRole can return credentials to the caller "
+            "(parliament's credentials-exposure list); remove it",
+            "plugin": "acme_deploy",
+        }
+    ]
+
+
+def test_without_the_entry_the_same_statement_is_refused(resolve_stack, plugin_dir):
+    name = statements_plugin(plugin_dir, "acme_deploy", json.dumps([ASSUME]))
+    assert "[CREDENTIALS_EXPOSURE]; if this is intended, accept it" in error_of(
+        resolve_stack, {"plugins": [name]}
+    )
+
+
+def test_a_stack_without_accepted_findings_has_no_such_output(plan_stack):
+    assert "acceptedFindings" not in plan_stack({"buckets": ["logs"]}).outputs
+
+
+def test_accepting_one_finding_leaves_the_others_refused(resolve_stack, plugin_dir):
+    wide = {**ASSUME, "Resource": "arn:aws:iam::*:role/Deploy"}
+    name = statements_plugin(plugin_dir, "acme_deploy", json.dumps([wide]))
+    message = error_of(
+        resolve_stack,
+        {"plugins": [name], "acceptFindings": accepting(("AcmeDeploy", "CREDENTIALS_EXPOSURE"))},
+    )
+    assert "[ACCOUNT_WILDCARD]" in message and "CREDENTIALS_EXPOSURE" not in message
+
+
+def test_the_guides_wildcard_rule_cannot_be_accepted(resolve_stack, plugin_dir):
+    bucket = {**STATEMENT, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::aws-ssm-*/*"}
+    name = statements_plugin(plugin_dir, "acme_bucket", json.dumps([bucket]))
+    message = error_of(
+        resolve_stack,
+        {"plugins": [name], "acceptFindings": accepting(("AcmeParameters", "BUCKET_WILDCARD"))},
+    )
+    assert message.endswith("list each bucket [BUCKET_WILDCARD]")  # and no hint to accept it
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            ("AcmeDeploy", "CREDENTIALS_EXPOSURES"),
+            '"CREDENTIALS_EXPOSURES" is not a finding code; did you mean CREDENTIALS_EXPOSURE?',
+        ),
+        (
+            ("AcmeDeploy", "RESOURCE_WILDCARD"),
+            "statement AcmeDeploy has no RESOURCE_WILDCARD finding; remove this entry",
+        ),
+        (("AcmeDeplo", "CREDENTIALS_EXPOSURE"), 'no statement has Sid "AcmeDeplo"; did you'),
+    ],
+)
+def test_an_acceptance_must_match_a_finding(resolve_stack, plugin_dir, entry, expected):
+    name = statements_plugin(plugin_dir, "acme_deploy", json.dumps([ASSUME]))
+    accepted = accepting(("AcmeDeploy", "CREDENTIALS_EXPOSURE"), entry)
+    message = error_of(resolve_stack, {"plugins": [name], "acceptFindings": accepted})
+    assert message.startswith("ssm-profile:acceptFindings[1]: ")
+    assert expected in message
+
+
+def test_escalation_across_two_plugins_is_found_on_the_final_statements(resolve_stack, plugin_dir):
+    """Each plugin's statement passes alone (one accepted); together they escalate."""
+    passer = {
+        **STATEMENT,
+        "Sid": "AcmePass",
+        "Action": "iam:PassRole",
+        "Resource": "arn:aws:iam::123456789012:role/Worker",
+    }
+    runner = {
+        **STATEMENT,
+        "Sid": "AcmeRun",
+        "Action": "ec2:RunInstances",
+        "Resource": "arn:aws:ec2:us-east-2:123456789012:instance/i-0123456789abcdef0",
+    }
+    one = statements_plugin(plugin_dir, "acme_pass", json.dumps([passer]))
+    two = statements_plugin(plugin_dir, "acme_run", json.dumps([runner]))
+    config = {
+        "plugins": [one, two],
+        "acceptFindings": accepting(("AcmePass", "PERMISSIONS_MANAGEMENT")),
+    }
+    message = error_of(resolve_stack, config)
+    assert message.startswith(
+        'plugin "acme_pass" and plugin "acme_run": statements AcmePass and AcmeRun together '
+        "grant ec2:runinstances, iam:passrole, which together allow privilege escalation "
+        "(parliament: CreateEC2WithExistingIP)"
+    )
+    config["acceptFindings"] += accepting(("AcmeRun", "PRIVILEGE_ESCALATION"))
+    blueprint = resolve_stack(config)
+    assert [(a.sid, a.finding, a.plugin) for a in blueprint.accepted_findings] == [
+        ("AcmePass", "PERMISSIONS_MANAGEMENT", "acme_pass"),
+        ("AcmeRun", "PRIVILEGE_ESCALATION", None),
+    ]

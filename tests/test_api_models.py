@@ -1,0 +1,182 @@
+"""Accepted means deployable: whatever the settings and the plugin host accept yields
+registered inputs that the AWS API models in botocore accept (patterns, lengths, ranges), and
+documents within IAM's rules. hypothesis draws stack configs and plugin statements, valid and
+hostile alike; a refusal is fine, an accepted stack that IAM would refuse is a defect."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import apimodel_plugin
+import pytest
+from apimodel import api_calls, iam_problems, model_problems
+from helpers import ACCOUNT, REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ssm_profile.config.stackfile import StackConfig
+from ssm_profile.errors import SsmProfileError
+from ssm_profile.offline.plan import run_program
+
+HOSTILE = [" ", "\n", "\t", "\r", "/", ":", "*", "?", "é", "ÿ", "日", "\u2028", "\x00", "\x7f"]
+NAME = list("abcXYZ019+=,.@_-")
+PATH = [*"abcXYZ019.,+@=_-", *"~:!$'()[]{}<>#%&;", "/"]
+TAG = [*"abcXYZ019_.:/=+-@ ", "ü", "日", "\u00a0"]
+
+ROLE_NAMES = ["AppServers", "a" * 64, "a" * 65, "rôle", "App Servers", "App\n", "a/b", "x"]
+PATHS = ["/", "/ssm/", "/team:ssm/", "/a b/", "/a//b/", "/日本/", "/ssm/\n", "/*/", "/~x/"]
+PATHS += ["/" + "a" * 510 + "/", "/a.b,c+d@e=f_g-h/"]
+TAG_KEYS = ["team", "Team", "TEAM", "aws:team", "AWS:x", "a" * 128, "a" * 129, "Équipe", "x\n"]
+TAG_VALUES = ["", "platform", "aws:x", "AWS:x", "a" * 256, "a" * 257, "日本", "a\nb", "a\tb"]
+DESCRIPTIONS = ["Role of the web tier", "Rôle", "日本", "a\nb", "a" * 1000, "a" * 1001, "\x00"]
+PREFIXES = ["logs/", "日本/", "a b/", "ü/", "\u2028", "x\n", "runs/*", "/abs"]
+POLICY_REFS = [
+    "AmazonSSMPatchAssociation",
+    "service-role/AmazonEC2RoleforSSM",
+    "aws-service-role/AmazonSSMServiceRolePolicy",
+    "arn:aws:iam::aws:policy/aws-service-role/AmazonSSMServiceRolePolicy",
+    "arn:aws:iam::aws:policy/a b/X",
+    "arn:aws:iam::aws:policy//X",
+    "arn:aws:iam::aws:policy/x*/X",
+    "arn:aws:iam::aws:policy/team:ssm/X",
+    "arn:aws:iam::111122223333:policy/team:ssm/Boundary",
+    "arn:aws:iam::111122223333:policy/team/Boundary",
+    "arn:aws:iam::111122223333:policy/Boundary\n",
+    "arn:aws:iam::111122223333:policy/Bound ary",
+]
+RESOURCES = [
+    "arn:aws:s3:::acme-data/reports/*",
+    "arn:aws:s3:::acme-data/日本/*",
+    "arn:aws:s3:::acme-data/a b/*",
+    "arn:aws:s3:::acme-data/\u2028/*",
+    "arn:aws:ssm:us-east-1:123456789012:parameter/acme/*",
+    "arn:aws:ssm:us-east-1:123456789012:parameter/acme/*\n",
+    "arn:aws:logs:us-east-1:123456789012:log-group:/acme/ü:*",
+]
+CONDITION_VALUES = ["vpc-0123", "日本", "\u2028", "a\nb", "ü", "", "x" * 300]
+ALWAYS = {
+    "Sid": "Always",
+    "Effect": "Allow",
+    "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::acme-data/*",
+}
+
+
+def text(alphabet: list[str], max_size: int, min_size: int = 0) -> st.SearchStrategy[str]:
+    base = st.text(st.sampled_from(alphabet + HOSTILE), min_size=min_size, max_size=max_size)
+    return st.one_of(base, base.map(lambda s: s + "\n"))
+
+
+def pool(values: list[Any], alphabet: list[str], max_size: int) -> st.SearchStrategy[Any]:
+    """Known members of each class (valid, near misses, hostile) or random text."""
+    return st.one_of(st.sampled_from(values), text(alphabet, max_size, 1))
+
+
+def case_twins(tags: dict[str, str]) -> st.SearchStrategy[dict[str, str]]:
+    """The same tags, sometimes with a key repeated in another case (Env, env)."""
+    twins = {k.swapcase(): v for k, v in list(tags.items())[:1] if k.swapcase() != k}
+    return st.sampled_from([tags, {**tags, **twins}])
+
+
+@st.composite
+def statements(draw: Any) -> list[dict[str, Any]]:
+    found = []
+    for i in range(draw(st.integers(0, 2))):
+        statement: dict[str, Any] = {
+            "Sid": draw(st.sampled_from([f"Acme{i}", f"Acme{i}\n", f"Acme {i}"])),
+            "Effect": "Allow",
+            "Action": draw(
+                st.sampled_from(["s3:GetObject", ["ssm:GetParameter"], "s3:GetObject\n"])
+            ),
+            "Resource": draw(st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2)),
+        }
+        if draw(st.booleans()):
+            key = draw(st.sampled_from(["aws:SourceVpc", "s3:prefix", "aws:PrincipalTag/日"]))
+            statement["Condition"] = {"StringEquals": {key: draw(pool(CONDITION_VALUES, TAG, 9))}}
+        found.append(statement)
+    return found
+
+
+@st.composite
+def stacks(draw: Any) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    config: dict[str, Any] = {}
+    mode = draw(st.sampled_from(["ec2", "ec2", "hybrid", "default-host-management"]))
+    config["mode"] = mode
+    if draw(st.booleans()):
+        config["roleName"] = draw(pool(ROLE_NAMES, NAME, 66))
+    if mode == "ec2" and draw(st.booleans()):
+        config["instanceProfileName"] = draw(pool(ROLE_NAMES, NAME, 130))
+    if draw(st.booleans()):
+        config["path"] = draw(pool(PATHS, PATH, 20).map(lambda p: p if p[:1] == "/" else f"/{p}/"))
+    if draw(st.booleans()):
+        config["description"] = draw(pool(DESCRIPTIONS, [*NAME, " "], 30))
+    if draw(st.booleans()):
+        keys, values = pool(TAG_KEYS, TAG, 10), pool(TAG_VALUES, TAG, 10)
+        config["tags"] = draw(st.dictionaries(keys, values, max_size=3).flatmap(case_twins))
+    if draw(st.booleans()):
+        config["buckets"] = [{"name": "acme-bucket", "prefix": draw(pool(PREFIXES, PATH, 10))}]
+    if draw(st.booleans()):
+        refs = st.lists(st.sampled_from(POLICY_REFS), max_size=2, unique=True)
+        config["managedPolicies"] = draw(refs)
+    if draw(st.booleans()):
+        config["permissionsBoundary"] = draw(st.sampled_from(POLICY_REFS[4:]))
+    if mode == "hybrid" and draw(st.booleans()):
+        description = draw(pool([*DESCRIPTIONS[:4], "a" * 257], TAG, 20))
+        config["activation"] = {"registrationLimit": 2, "description": description}
+    plugin = draw(statements())
+    if not plugin and "buckets" not in config and draw(st.booleans()):
+        plugin = [ALWAYS]  # a custom policy, so that CreatePolicy sees the path and tags
+    if plugin:
+        config["plugins"] = ["apimodel_plugin"]
+    raw = {"aws:region": "us-east-1"}
+    raw |= {
+        f"ssm-profile:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in config.items()
+    }
+    return raw, plugin
+
+
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(stacks())
+def test_what_is_accepted_is_what_the_api_models_accept(stack):
+    raw, plugin = stack
+    apimodel_plugin.STATEMENTS[:] = plugin
+    try:
+        plan = run_program(StackConfig("ssm-profile", "prop", raw, REPO, REPO), ACCOUNT)
+    except SsmProfileError as error:
+        assert "\n" not in str(error)
+        return
+    problems = [p for call in api_calls(plan.resources) for p in model_problems(*call)]
+    problems += iam_problems(plan.resources)
+    assert problems == [], raw
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "params", "expected"),
+    [
+        ("iam", "CreateRole", {"RoleName": "rôle", "AssumeRolePolicyDocument": "{}"}, "RoleName"),
+        ("iam", "CreateRole", {"RoleName": "a\n", "AssumeRolePolicyDocument": "{}"}, "RoleName"),
+        (
+            "iam",
+            "CreatePolicy",
+            {"PolicyName": "p", "PolicyDocument": "{}", "Path": "/a:b/"},
+            "Path",
+        ),
+        ("iam", "CreatePolicy", {"PolicyName": "p", "PolicyDocument": '"日"'}, "PolicyDocument"),
+        ("iam", "TagRole", {"RoleName": "r", "Tags": [{"Key": "a\n", "Value": ""}]}, "Key"),
+    ],
+)
+def test_the_model_check_refuses_what_the_api_refuses(service, operation, params, expected):
+    """The checker itself can fail: Java's \\w is ASCII and matches() takes the whole string."""
+    (problem,) = model_problems(service, operation, params)
+    assert expected in problem
+
+
+def test_the_model_check_accepts_unicode_tags_as_the_api_does():
+    tags = [{"Key": "Équipe 日本", "Value": "ü"}]
+    assert model_problems("iam", "TagRole", {"RoleName": "r", "Tags": tags}) == []
