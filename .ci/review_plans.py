@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 # Run by path (`head/.venv/bin/python head/.ci/review_plans.py ...`), Python puts .ci/ first
 # on sys.path, and the project is not installed in the virtualenv: import it from the
@@ -26,12 +27,20 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ssm_profile.config.stackfile import default_stacks_dir, list_stacks
+from ssm_profile.errors import SsmProfileError, visible
 from ssm_profile.offline import diff, planfile, report
-from ssm_profile.offline.markdown import md_fence
+from ssm_profile.offline.markdown import md_code, md_fence, md_name
 
 MARKER = "<!-- ssm-profile:plan-diff stack={stack} -->"
 # GitHub refuses comments over 65,536 characters; leave room for the marker and footer.
 COMMENT_LIMIT = 60_000
+
+
+def marker(stack: str) -> str:
+    """The hidden first line of a stack's comment. A stack name (a file name in the pull
+    request) is percent-encoded, and ``--`` broken up, so it cannot end the HTML comment;
+    Pulumi's stack names (letters, digits, ``-_.``) stay as they are."""
+    return MARKER.format(stack=quote(stack, safe="").replace("--", "-%2D"))
 
 
 def _run(python: Path, checkout: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,6 +49,7 @@ def _run(python: Path, checkout: Path, *args: str) -> subprocess.CompletedProces
         cwd=checkout,
         capture_output=True,
         text=True,
+        errors="backslashreplace",  # a plugin may print any bytes on stderr
         check=False,
     )
 
@@ -73,18 +83,22 @@ def plan_checkout(checkout: Path, python: Path, out: Path) -> dict[str, str | No
     return errors
 
 
-def _read(path: Path) -> dict[str, Any]:
-    return planfile.read_plan(path)
+def _read(path: Path, errors: dict[str, str | None], stack: str) -> dict[str, Any] | None:
+    """The plan of ``stack`` if it planned and its file reads as a plan, else ``None`` with
+    the reason in ``errors``."""
+    if stack not in errors or errors[stack] is not None:
+        return None
+    try:
+        return planfile.read_plan(path)
+    except SsmProfileError as error:
+        errors[stack] = f"error: {error}"
+        return None
 
 
-def _shorten(markdown: str, what: str) -> str:
-    if len(markdown) <= COMMENT_LIMIT:
-        return markdown
+def _too_long(length: int) -> str:
     return (
-        markdown[: COMMENT_LIMIT // 2].rsplit("\n\n", 1)[0]
-        + f"\n\n*The {what} is {len(markdown):,} characters, too long for a comment: see the "
-        "`plans` artifact of this run, or reproduce it locally "
-        "(docs/review.md, Reviewing changes).*\n"
+        f"*The plan is {length:,} characters, too long for a comment: see the `plans` "
+        "artifact of this run, or reproduce it locally (docs/review.md, Reviewing changes).*"
     )
 
 
@@ -97,9 +111,10 @@ def stack_comment(
     project: str,
 ) -> tuple[str, bool, bool]:
     """The comment body of one stack, whether it shows changes, whether HEAD failed."""
-    title = f"### {project} / {stack}"
+    title = f"### {md_name(project)} / {md_name(stack)}"
     if head_error is not None:
-        body = f"{title}: the offline plan of this pull request fails\n\n" + md_fence(head_error)
+        error = md_fence(head_error.split("\n"))
+        body = f"{title}: the offline plan of this pull request fails\n\n{error}"
         return body + "\n", True, True
     if head_plan is None:
         body = (
@@ -109,11 +124,13 @@ def stack_comment(
         )
         return body, True, False
     if base_plan is None and base_error is not None:
+        error = md_fence(base_error.split("\n"))
         body = (
-            f"{title}: the base revision does not plan\n\n{md_fence(base_error)}\n\n"
+            f"{title}: the base revision does not plan\n\n{error}\n\n"
             "So here is the full offline plan of this pull request instead of a diff:\n\n"
         )
-        return body + _shorten(report.to_markdown(head_plan), "plan"), True, False
+        plan = report.to_markdown(head_plan, COMMENT_LIMIT - len(body), _too_long)
+        return body + plan, True, False
     empty = {"project": head_plan["project"], "stack": stack, "resources": [], "outputs": {}}
     result = diff.diff_plans(base_plan or empty, head_plan)
     body = diff.to_markdown(result, limit=COMMENT_LIMIT)
@@ -144,28 +161,26 @@ def review(base: Path, head: Path, out: Path, base_python: Path, head_python: Pa
     comments = out / "comments"
     comments.mkdir(parents=True, exist_ok=True)
     footer = (
-        f"\n<sub>Offline plan (no cloud credentials) of base `{_revision(base)}` and head "
-        f"`{_revision(head)}`; to reproduce, see docs/review.md, Reviewing changes.</sub>\n"
+        f"\n<sub>Offline plan (no cloud credentials) of base {md_code(_revision(base))} and "
+        f"head {md_code(_revision(head))}; to reproduce, see docs/review.md, Reviewing "
+        "changes.</sub>\n"
     )
     index = []
     failed = False
     for stack in sorted(base_errors.keys() | head_errors.keys()):
-        base_file, head_file = out / "base" / f"{stack}.json", out / "head" / f"{stack}.json"
-        planned_base = stack in base_errors and base_errors[stack] is None
-        planned_head = stack in head_errors and head_errors[stack] is None
-        base_plan = _read(base_file) if planned_base else None
-        head_plan = _read(head_file) if planned_head else None
+        base_plan = _read(out / "base" / f"{stack}.json", base_errors, stack)
+        head_plan = _read(out / "head" / f"{stack}.json", head_errors, stack)
         project = (head_plan or base_plan or {}).get("project", "ssm-profile")
         body, changed, head_failed = stack_comment(
             stack, base_plan, head_plan, base_errors.get(stack), head_errors.get(stack), project
         )
-        marker = MARKER.format(stack=stack)
-        (comments / f"{stack}.md").write_text(f"{marker}\n{body}{footer}", encoding="utf-8")
-        entry = {"stack": stack, "file": f"{stack}.md", "marker": marker}
+        hidden = marker(stack)
+        (comments / f"{stack}.md").write_text(f"{hidden}\n{body}{footer}", encoding="utf-8")
+        entry = {"stack": stack, "file": f"{stack}.md", "marker": hidden}
         index.append({**entry, "changed": changed, "failed": head_failed})
         failed = failed or head_failed
         state = "FAILS" if head_failed else "changes" if changed else "no changes"
-        print(f"{stack}: {state}")
+        print(visible(f"{stack}: {state}"))
     (comments / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     return 2 if failed else 0
 

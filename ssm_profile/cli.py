@@ -4,32 +4,57 @@
 printed or written to ``--out DIR``; ``diff`` compares two ``plan --format json`` files;
 ``plugins`` lists a stack's enabled plugins as JSON.
 Exit status 0 on success (``diff``: no changes), 1 when ``diff`` finds changes, 2 on a
-configuration, plugin or input error, printed as ``error:`` lines on stderr without a
-traceback.
+configuration, plugin or input error, or when stdout or an ``--out`` file cannot be written,
+printed as ``error:`` lines on stderr without a traceback.
+
+This module is the one place where ssm-profile's output reaches stdout and stderr (plugins
+print to stderr, :mod:`.pluginhost.loading`): every ``error:`` line
+is :func:`~ssm_profile.errors.visible`, and a character the terminal's encoding lacks is
+written as its JSON escape (``\\u00e9``), which keeps ``--format json`` valid JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .aws.names import DEFAULT_ACCOUNT_ID, is_account_id
 from .config import load_settings
 from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks, load_stack
-from .errors import SsmProfileError
+from .errors import SsmProfileError, visible
 from .offline import diff, planfile, report
 
 # File name extension of each ``plan --format`` when written with ``--out``.
 EXTENSIONS = {"json": "json", "markdown": "md", "text": "txt"}
+# The codec error handler of stdout, stderr and --out files: what an encoding lacks, as JSON
+# escapes (a lone surrogate too, which even UTF-8 cannot hold).
+ESCAPE = "ssm_profile.escape"
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return json.dumps(error.object[error.start : error.end])[1:-1], error.end
+
+
+codecs.register_error(ESCAPE, _escape_unencodable)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors (which quote the command line) made visible."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(visible(message))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ssm_profile", description=__doc__.splitlines()[0]
-    )
+    parser = _Parser(prog="python -m ssm_profile", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     plan = commands.add_parser("plan", help="print what a stack deploys, offline")
     which = plan.add_mutually_exclusive_group(required=True)
@@ -62,12 +87,78 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(path: Path, text: str) -> None:
+class OutputError(SsmProfileError):
+    """stdout cannot be written: closed, a broken pipe, a full disk."""
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _silence_stdout() -> None:
+    """Point a failed stdout at the null device, so that the interpreter's last flush does
+    not fail again (a broken pipe) after the error is reported."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output(action: Callable[[], object]) -> None:
+    """Write or flush stdout; a failure is one :class:`OutputError`."""
+    try:
+        action()
     except OSError as error:
-        raise SsmProfileError(f"{path}: cannot write ({error.strerror})") from None
+        _silence_stdout()
+        raise OutputError(f"stdout: cannot write ({_why(error)})") from None
+
+
+def _print(text: str) -> None:
+    if sys.stdout is None:  # started with stdout closed
+        raise OutputError("stdout: cannot write (it is closed)")
+    _output(lambda: sys.stdout.write(text))
+
+
+def _error_line(text: str) -> None:
+    """``error: <text>`` on stderr; nothing when stderr itself is gone."""
+    try:
+        sys.stderr.write(f"error: {visible(text)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _discard(path: Path) -> None:
+    """Remove a file that must not be mistaken for this run's plan, if it can be."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a temporary file in the same folder, then renamed
+    over it (a symlink there is replaced, never written through). On failure, no file of
+    this name is left."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise SsmProfileError(f"--out {folder}: not a folder") from None
+    except OSError as error:
+        raise SsmProfileError(f"--out {folder}: cannot create it ({_why(error)})") from None
+    temporary = folder / f".{path.name}.tmp"
+    try:
+        temporary.unlink(missing_ok=True)
+        with open(temporary, "x", encoding="utf-8", errors=ESCAPE) as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        _discard(temporary)
+        _discard(path)
+        raise SsmProfileError(f"{path}: cannot write ({_why(error)})") from None
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -96,29 +187,32 @@ def _plan(args: argparse.Namespace) -> int:
         except SsmProfileError as error:
             if not args.all:
                 raise
-            print(f"error: stack {name}: {error}", file=sys.stderr)
+            _error_line(f"stack {name}: {error}")
             failed.append(name)
             if target is not None:
-                target.unlink(missing_ok=True)  # never leave a stale plan behind
+                _discard(target)  # never leave a stale plan behind
             continue
         if target is not None:
             _write(target, text)
-            print(f"{name}: wrote {target}")
+            _print(visible(f"{name}: wrote {target}") + "\n")
         else:
-            sys.stdout.write(("\n" if number else "") + text)
+            _print(("\n" if number else "") + text)
     if failed:
-        print(
-            f"error: {len(failed)} of {len(names)} stacks failed: {', '.join(failed)}",
-            file=sys.stderr,
-        )
+        _error_line(f"{len(failed)} of {len(names)} stacks failed: {', '.join(failed)}")
         return 2
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
     old, new = planfile.read_plan(args.old), planfile.read_plan(args.new)
-    result = diff.diff_plans(old, new)
-    sys.stdout.write(diff.RENDERERS[args.format](result))
+    try:
+        result = diff.diff_plans(old, new)
+        text = diff.RENDERERS[args.format](result)
+    except RecursionError:
+        raise SsmProfileError(
+            f"{args.old}, {args.new}: values nested too deeply to compare"
+        ) from None
+    _print(text)
     return 1 if result.changed else 0
 
 
@@ -128,14 +222,38 @@ def _plugins(args: argparse.Namespace) -> int:
     from .pluginhost.loading import load_plugins
 
     _, loaded = load_plugins(settings.plugins)
-    sys.stdout.write(json.dumps([p.describe() for p in loaded], indent=2) + "\n")
+    _print(json.dumps([p.describe() for p in loaded], indent=2) + "\n")
     return 0
 
 
+def _escape_what_streams_cannot_encode() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors=ESCAPE)
+        except (AttributeError, OSError, ValueError):
+            pass  # not a text stream of this process (closed, or replaced)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_streams_cannot_encode()
     args = _parser().parse_args(argv)
+    command = {"plan": _plan, "diff": _diff, "plugins": _plugins}[args.command]
     try:
-        return {"plan": _plan, "diff": _diff, "plugins": _plugins}[args.command](args)
-    except SsmProfileError as error:
-        print(f"error: {error}", file=sys.stderr)
+        status = command(args)
+    except OutputError as error:
+        _error_line(str(error))
         return 2
+    except SsmProfileError as error:
+        _error_line(str(error))
+        status = 2
+    except OSError as error:  # the disk or the folder under the command, not its input
+        where = f"{error.filename}: " if error.filename else ""
+        _error_line(f"{where}{_why(error)}")
+        status = 2
+    try:
+        if sys.stdout is not None:
+            _output(sys.stdout.flush)
+    except OutputError as error:
+        _error_line(str(error))
+        status = 2
+    return status

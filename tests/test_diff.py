@@ -163,7 +163,7 @@ def test_a_role_rename_is_flagged_as_replacement(plan_stack, tmp_path, capsys):
     assert len(danger) == 2
     assert danger[0].startswith("REPLACES the role `ssm-profile-role`")
     assert "lose their Systems Manager credentials" in danger[0]
-    assert '!!! REPLACES the role `ssm-profile-role` (name "SSMInstanceProfile-test" -> ' in out
+    assert '!!! REPLACES the role `ssm-profile-role` (name `"SSMInstanceProfile-test"` -> ' in out
     assert "+- aws:iam/role:Role ssm-profile-role (replace: name)" in out
 
     status, markdown, _ = run_diff(tmp_path, capsys, old, new, "--format", "markdown")
@@ -180,7 +180,7 @@ def test_a_path_change_replaces_role_profile_and_policy(plan_stack, tmp_path, ca
     assert replaced[POLICY] == ("path",)
     assert [a.level for a in result.alerts] == ["danger", "danger", "warning"]
     assert result.alerts[2].message.startswith(
-        'replaces the customer managed policy `ssm-profile-policy` (path "/" -> "/ssm/")'
+        'replaces the customer managed policy `ssm-profile-policy` (path `"/"` -> `"/ssm/"`)'
     )
     _, out, _ = run_diff(tmp_path, capsys, old, new)
     assert out.count("!!! REPLACES") == 2 and out.count("!   replaces") == 1

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,11 @@ def parse_plan(text: str, source: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise PlanFormatError(f"{source}: not JSON this tool reads (nested too deeply)") from None
+    except ValueError:  # Python refuses to convert integers of more digits than its limit
+        raise PlanFormatError(
+            f"{source}: not JSON this tool reads (a number of more than "
+            f"{sys.get_int_max_str_digits()} digits)"
+        ) from None
     return check_plan(data, source)
 
 

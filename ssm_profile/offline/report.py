@@ -2,18 +2,28 @@
 
 ``text`` for a terminal, ``json`` for machines and ``markdown`` for a pull request comment
 (GitHub-flavoured: a resources table, each policy document in a fenced json block, outputs).
+Text for a terminal is built as single lines and joined by :func:`text_block`, the one place
+where it is escaped; markdown is escaped by the blocks of :mod:`.markdown`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..errors import visible
 from . import planfile
-from .markdown import md_code, md_fence, md_table
+from .markdown import md_code, md_document, md_fence, md_name, md_table
 
 # Inputs that hold IAM JSON documents as strings; shown parsed and pretty-printed.
 DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
+
+
+def text_block(lines: Iterable[str]) -> str:
+    """Lines for a terminal, each :func:`~ssm_profile.errors.visible` and ended by a newline:
+    no value can start a line, move the cursor or reorder what follows it."""
+    return "".join(visible(line) + "\n" for line in lines)
 
 
 def value_text(value: Any) -> str:
@@ -21,21 +31,27 @@ def value_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
+def _indent(text: str, prefix: str) -> list[str]:
+    return [prefix + line for line in text.split("\n")]
 
 
 def document_text(value: str) -> str:
     """A policy document string pretty-printed (unchanged if it is not JSON)."""
     try:
         return json.dumps(json.loads(value), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return value
 
 
-def title(plan: dict[str, Any]) -> str:
-    """``project / stack``, the heading of every rendering."""
-    return f"{plan['project']} / {plan['stack']}"
+def json_text(plan: dict[str, Any]) -> str:
+    """The plan file's text (:func:`.planfile.to_text`) with every character that does not
+    show as itself as its JSON escape: the same JSON value, safe in a terminal."""
+    return text_block(planfile.to_text(plan).rstrip("\n").split("\n"))
+
+
+def title(plan: dict[str, Any], name: Callable[[str], str] = str) -> str:
+    """``project / stack``, the heading of every rendering; ``name`` quotes each."""
+    return f"{name(plan['project'])} / {name(plan['stack'])}"
 
 
 def to_text(plan: dict[str, Any]) -> str:
@@ -49,14 +65,14 @@ def to_text(plan: dict[str, Any]) -> str:
         for key, value in resource["inputs"].items():
             if is_document(key, value):
                 lines.append(f"    {key}:")
-                lines.append(_indent(document_text(value), "      "))
+                lines += _indent(document_text(value), "      ")
             else:
                 lines.append(f"    {key}: {value_text(value)}")
         lines.append("")
     lines.append("Outputs:")
     for key, value in plan["outputs"].items():
         lines.append(f"    {key}: {value_text(value)}")
-    return "\n".join(lines) + "\n"
+    return text_block(lines)
 
 
 def md_value(value: Any) -> str:
@@ -69,11 +85,14 @@ def is_document(key: str, value: Any) -> bool:
     return key in DOCUMENT_KEYS and isinstance(value, str)
 
 
-def to_markdown(plan: dict[str, Any]) -> str:
+def to_markdown(
+    plan: dict[str, Any], limit: int | None = None, cut: Callable[[int], str] | None = None
+) -> str:
     """The plan for a pull request comment: resources table, documents as json blocks,
-    outputs table."""
+    outputs table. With ``limit``, a longer rendering keeps its leading blocks and ends with
+    ``cut(length)`` (:func:`.markdown.md_document`)."""
     resources = plan["resources"]
-    parts = [f"### {title(plan)}: {len(resources)} resources (offline plan)"]
+    parts = [f"### {title(plan, md_name)}: {len(resources)} resources (offline plan)"]
     rows = []
     documents = []
     for number, resource in enumerate(resources, start=1):
@@ -83,7 +102,7 @@ def to_markdown(plan: dict[str, Any]) -> str:
                 inputs.append(f"{key}: see *Policy documents*")
                 documents.append((resource, key, value))
             else:
-                inputs.append(f"{key}: {md_value(value)}")
+                inputs.append(f"{md_name(key)}: {md_value(value)}")
         rows.append(
             [str(number), md_code(resource["name"]), md_code(resource["type"]), "<br>".join(inputs)]
         )
@@ -96,7 +115,7 @@ def to_markdown(plan: dict[str, Any]) -> str:
             if isinstance(name, str):
                 label += f" ({md_code(name)})"
             parts.append(f"**{label}**")
-            parts.append(md_fence(document_text(value), "json"))
+            parts.append(md_fence(document_text(value).split("\n"), "json"))
     parts.append("#### Outputs")
     outputs = plan["outputs"]
     if outputs:
@@ -108,7 +127,7 @@ def to_markdown(plan: dict[str, Any]) -> str:
         )
     else:
         parts.append("(none)")
-    return "\n\n".join(parts) + "\n"
+    return md_document(parts, limit, cut)
 
 
 def _md_output(value: Any) -> str:
@@ -117,4 +136,4 @@ def _md_output(value: Any) -> str:
     return md_value(value)
 
 
-RENDERERS = {"json": planfile.to_text, "markdown": to_markdown, "text": to_text}
+RENDERERS = {"json": json_text, "markdown": to_markdown, "text": to_text}

@@ -24,7 +24,7 @@ from ..iam.parse import StatementError, parse_statement, sid_of
 from ..iam.statement import Statement
 from .context import make_context
 from .contributions import Contributions
-from .loading import LoadedPlugin, load_plugins, raised
+from .loading import LoadedPlugin, load_plugins, output_to_stderr, raised
 
 STATEMENTS = "ssm_profile_statements"
 MANAGED_POLICIES = "ssm_profile_managed_policies"
@@ -64,7 +64,8 @@ class PluginHost:
         impl = impls[0]
         kwargs["context"] = make_context(self.settings, self.account_id, plugin.name)
         try:
-            return impl.function(*[kwargs[a] for a in impl.argnames])
+            with output_to_stderr():
+                return impl.function(*[kwargs[a] for a in impl.argnames])
         except SsmProfileError as error:
             raise PluginError(plugin.name, hook, str(error)) from error
         except KeyboardInterrupt:

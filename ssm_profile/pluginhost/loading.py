@@ -7,9 +7,12 @@ loaded. pluggy registers and verifies the implementations; the host then calls t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
-from collections.abc import Mapping, Sequence
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
@@ -58,6 +61,51 @@ def _entry_point(name: str) -> metadata.EntryPoint | None:
     return found[0] if found else None
 
 
+def _flushed(*streams: Any) -> bool:
+    """Flush each stream; whether all of them could be."""
+    done = True
+    for stream in streams:
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            done = False
+    return done
+
+
+def _descriptor_1_to_2() -> int | None:
+    """Point file descriptor 1 at 2; the saved descriptor 1, or ``None`` if there is none."""
+    try:
+        saved = os.dup(1)
+    except OSError:
+        return None
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        os.close(saved)
+        return None
+    return saved
+
+
+@contextlib.contextmanager
+def output_to_stderr() -> Iterator[None]:
+    """Run plugin code with its output on stderr: ``print`` (``sys.stdout``) and file
+    descriptor 1 too (a subprocess, C code), so stdout holds only what ssm-profile prints
+    (``plan --format json`` stays JSON, an error leaves it empty)."""
+    # what ssm-profile printed before goes to stdout first; if it cannot, it stays buffered
+    # for the command line to report, and nothing of it is flushed to stderr below
+    clean = _flushed(sys.stdout, sys.__stdout__)
+    saved = _descriptor_1_to_2()
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        _flushed(*((sys.__stdout__,) if clean else ()), sys.stderr)  # the plugin's, to fd 2
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def raised(error: BaseException) -> str:
     """``ValueError: message`` (``SystemExit`` alone when there is no message)."""
     text = str(error)
@@ -69,12 +117,14 @@ def _import(name: str) -> tuple[Any, str, str | None]:
     entry_point = _entry_point(name)
     try:
         if entry_point is not None:
-            module = entry_point.load()
+            with output_to_stderr():
+                module = entry_point.load()
             dist = entry_point.dist
             if dist is not None:
                 return module, f"{dist.name} {dist.version} ({entry_point.value})", dist.version
             return module, entry_point.value, None
-        module = importlib.import_module(name)
+        with output_to_stderr():
+            module = importlib.import_module(name)
     except ModuleNotFoundError as error:
         if error.name and (name == error.name or name.startswith(error.name + ".")):
             raise PluginError(

@@ -1,5 +1,10 @@
 """Alerts a reviewer must not miss: replacements and removals of what running instances
-depend on (pure)."""
+depend on (pure).
+
+A message is markdown: every value in it (a name, an ARN, an input's JSON) is an inline code
+span (:func:`.markdown.md_code`), so it cannot turn into a link or end the alert box, and in a
+terminal its backticks read as quotes.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import json
 from typing import Any
 
 from ...aws import types
+from ..markdown import md_code
 from .model import MISSING, Alert, ResourceDiff
 
 # Resources whose loss strands running instances without credentials.
@@ -24,10 +30,15 @@ def json_value(value: Any) -> str:
     return "(none)" if value is MISSING else json.dumps(value, ensure_ascii=False)
 
 
+def _code(value: Any) -> str:
+    """A value in a message: a string as it is, anything else as JSON, as inline code."""
+    return md_code(value if isinstance(value, str) else json_value(value))
+
+
 def _change_list(resource: ResourceDiff) -> str:
     by_key = {d.key: d for d in resource.inputs}
     return ", ".join(
-        f"{key} {json_value(by_key[key].old)} -> {json_value(by_key[key].new)}"
+        f"{key} {md_code(json_value(by_key[key].old))} -> {md_code(json_value(by_key[key].new))}"
         for key in resource.replaced_by
     )
 
@@ -64,12 +75,12 @@ def _replacement(r: ResourceDiff) -> Alert | None:
     if r.type in CREDENTIAL_HOLDERS:
         return Alert(
             "danger",
-            f"REPLACES the {CREDENTIAL_HOLDERS[r.type]} `{r.name}` ({_change_list(r)}): it is "
+            f"REPLACES the {CREDENTIAL_HOLDERS[r.type]} {_code(r.name)} ({_change_list(r)}): it is "
             f"deleted and created anew; {CONSEQUENCE[r.type]}.",
         )
     return Alert(
         "warning",
-        f"replaces the customer managed policy `{r.name}` ({_change_list(r)}): it "
+        f"replaces the customer managed policy {_code(r.name)} ({_change_list(r)}): it "
         "is detached, deleted and created anew; the role lacks its permissions "
         "in between.",
     )
@@ -87,13 +98,13 @@ def _new_urns(resources: tuple[ResourceDiff, ...], typ: str) -> list[Alert]:
     for old, added in pairs:
         if old.physical_name == added.physical_name:
             how = (
-                f"the new one keeps the name `{added.physical_name}`, so creating it fails "
+                f"the new one keeps the name {_code(added.physical_name)}, so creating it fails "
                 "while the old one exists"
             )
         else:
-            how = f"name `{old.physical_name}` -> `{added.physical_name}`"
+            how = f"name {_code(old.physical_name)} -> {_code(added.physical_name)}"
         text = (
-            f"the {what} `{old.name}`: its URN changes (now `{added.name}`; {how}), so "
+            f"the {what} {_code(old.name)}: its URN changes (now {_code(added.name)}; {how}), so "
             f"Pulumi deletes the old {what} and creates another; add an alias to keep it"
         )
         if typ in CREDENTIAL_HOLDERS:
@@ -105,7 +116,7 @@ def _new_urns(resources: tuple[ResourceDiff, ...], typ: str) -> list[Alert]:
             alerts.append(
                 Alert(
                     "danger",
-                    f"REMOVES the {what} `{old.name}` (`{old.physical_name}`): running "
+                    f"REMOVES the {what} {_code(old.name)} ({_code(old.physical_name)}): running "
                     "instances that use it lose their Systems Manager credentials.",
                 )
             )
@@ -130,10 +141,10 @@ def _renamed_attachments(resources: tuple[ResourceDiff, ...]) -> list[Alert]:
             alerts.append(
                 Alert(
                     "danger",
-                    f"DETACHES `{arn}` from the role `{role}`: its attachment gets a new URN "
-                    f"(`{old.name}` -> `{r.name}`), so Pulumi attaches the policy again (a "
-                    "no-op in IAM) and then deletes the old attachment, which detaches it; "
-                    "add an alias to the attachment.",
+                    f"DETACHES {_code(arn)} from the role {_code(role)}: its attachment gets a "
+                    f"new URN ({_code(old.name)} -> {_code(r.name)}), so Pulumi attaches the "
+                    "policy again (a no-op in IAM) and then deletes the old attachment, which "
+                    "detaches it; add an alias to the attachment.",
                 )
             )
     return alerts

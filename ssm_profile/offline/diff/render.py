@@ -1,13 +1,18 @@
-"""The diff rendered for a terminal (``text``) and a pull request comment (``markdown``)."""
+"""The diff rendered for a terminal (``text``) and a pull request comment (``markdown``).
+
+Both are built as single lines: :func:`.report.text_block` escapes them for a terminal, and
+:func:`.markdown.md_fence` for the ``diff`` block of a comment.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .. import report
-from ..markdown import md_code, md_fence, md_table
+from ..markdown import md_code, md_document, md_fence, md_name, md_table
 from .alerts import json_value
 from .model import MISSING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
 
@@ -15,11 +20,12 @@ _SIGNS = {"add": "+", "remove": "-", "update": "~", "replace": "+-"}
 
 
 def _line(sign: str, depth: int, text: str) -> str:
-    return f"{sign:<2} {'  ' * depth}{text}".rstrip()
+    # spaces only: str.rstrip() would also drop a value's trailing \x1f, \x85 or \u2028
+    return f"{sign:<2} {'  ' * depth}{text}".rstrip(" ")
 
 
 def _block(sign: str, depth: int, text: str) -> list[str]:
-    return [_line(sign, depth, line) for line in text.splitlines()]
+    return [_line(sign, depth, line) for line in text.split("\n")]
 
 
 def _value_lines(sign: str, depth: int, key: str, value: Any) -> list[str]:
@@ -77,11 +83,12 @@ def detail_lines(diff: PlanDiff) -> list[str]:
     return lines
 
 
-def summary(diff: PlanDiff) -> str:
-    """``project / stack: N to add, N to change (N replaced), N to remove`` or no changes."""
+def summary(diff: PlanDiff, name: Callable[[str], str] = str) -> str:
+    """``project / stack: N to add, N to change (N replaced), N to remove`` or no changes;
+    ``name`` quotes the project and stack names."""
     same = diff.old_stack == diff.new_stack
-    stack = diff.new_stack if same else f"{diff.old_stack} -> {diff.new_stack}"
-    head = f"{diff.project} / {stack}"
+    stack = name(diff.new_stack) if same else f"{name(diff.old_stack)} -> {name(diff.new_stack)}"
+    head = f"{name(diff.project)} / {stack}"
     if not diff.changed:
         return f"{head}: no changes"
     text = (
@@ -94,17 +101,18 @@ def summary(diff: PlanDiff) -> str:
     return text
 
 
-def _note(diff: PlanDiff) -> list[str]:
+def _note(diff: PlanDiff, name: Callable[[str], str] = str) -> list[str]:
     if diff.old_stack == diff.new_stack:
         return []
     return [
-        f"note: comparing two stacks ({diff.old_stack}, {diff.new_stack}): resources are "
-        "matched by URN without the stack name"
+        f"note: comparing two stacks ({name(diff.old_stack)}, {name(diff.new_stack)}): "
+        "resources are matched by URN without the stack name"
     ]
 
 
 def to_text(diff: PlanDiff) -> str:
-    """The diff for a terminal: summary, alerts, then every change."""
+    """The diff for a terminal: summary, alerts (markdown with the values in backticks,
+    which read as quotes), then every change."""
     lines = [summary(diff), *_note(diff)]
     if diff.changed:
         lines.append("")
@@ -113,7 +121,7 @@ def to_text(diff: PlanDiff) -> str:
         if diff.alerts:
             lines.append("")
         lines += detail_lines(diff)
-    return "\n".join(lines) + "\n"
+    return report.text_block(lines)
 
 
 def _what(r: ResourceDiff) -> str:
@@ -136,13 +144,14 @@ def _what(r: ResourceDiff) -> str:
 def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
     """The diff for a pull request comment: summary, alerts, a table, a ``diff`` block.
 
-    With ``limit``, a rendering longer than ``limit`` characters leaves out the ``diff`` block
-    (and says so) rather than be cut anywhere.
+    With ``limit``, a rendering longer than ``limit`` characters leaves out its last blocks,
+    the ``diff`` block first, and says so, rather than be cut anywhere
+    (:func:`.markdown.md_document`).
     """
-    parts = [f"### {summary(diff)} (offline plan)"]
-    parts += [f"*{n}*" for n in _note(diff)]
+    parts = [f"### {summary(diff, md_name)} (offline plan)"]
+    parts += [f"*{n}*" for n in _note(diff, md_name)]
     if not diff.changed:
-        return "\n\n".join(parts) + "\n"
+        return md_document(parts)
     for w in diff.alerts:
         kind = "CAUTION" if w.level == "danger" else "WARNING"
         parts.append(f"> [!{kind}]\n> {w.message}")
@@ -153,15 +162,15 @@ def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
                 [[r.action, md_code(r.name), md_code(r.type), _what(r)] for r in diff.resources],
             )
         )
-    details = md_fence("\n".join(detail_lines(diff)), "diff")
-    text = "\n\n".join([*parts, details]) + "\n"
-    if limit is None or len(text) <= limit:
-        return text
-    parts.append(
-        f"*The detailed diff ({len(details):,} characters) is too long to show here: run "
+    parts.append(md_fence(detail_lines(diff), "diff"))
+    return md_document(parts, limit, _too_long)
+
+
+def _too_long(length: int) -> str:
+    return (
+        f"*The whole diff ({length:,} characters) is too long to show here: run "
         "`python -m ssm_profile diff OLD.json NEW.json` on the two plans.*"
     )
-    return "\n\n".join(parts) + "\n"
 
 
 RENDERERS = {"markdown": to_markdown, "text": to_text}
