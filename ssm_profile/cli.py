@@ -3,9 +3,10 @@
 ``plan`` renders the offline plan of one stack (``--stack``) or of every stack (``--all``),
 printed or written to ``--out DIR``; ``diff`` compares two ``plan --format json`` files;
 ``plugins`` lists a stack's enabled plugins as JSON.
-Exit status 0 on success (``diff``: no changes), 1 when ``diff`` finds changes, 2 on a
-configuration, plugin or input error, printed as ``error:`` lines on stderr without a
-traceback.
+``plan`` prints each warning of a stack (what it cannot grant as configured) as a
+``warning:`` line on stderr. Exit status 0 on success (``diff``: no changes), 1 when ``diff``
+finds changes, 2 on a configuration, plugin or input error, printed as ``error:`` lines on
+stderr without a traceback.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def _plan(args: argparse.Namespace) -> int:
         target = args.out / f"{name}.{EXTENSIONS[args.format]}" if args.out else None
         try:
             stack = load_stack(name, stacks_dir, project_dir)
-            text = render(run_program(stack, args.account_id).to_json())
+            plan = run_program(stack, args.account_id)
+            text = render(plan.to_json())
         except SsmProfileError as error:
             if not args.all:
                 raise
@@ -101,6 +103,8 @@ def _plan(args: argparse.Namespace) -> int:
             if target is not None:
                 target.unlink(missing_ok=True)  # never leave a stale plan behind
             continue
+        for warning in plan.warnings:
+            print(f"warning: {f'stack {name}: ' if args.all else ''}{warning}", file=sys.stderr)
         if target is not None:
             _write(target, text)
             print(f"{name}: wrote {target}")

@@ -17,7 +17,12 @@ What moto does not emulate is checked here from IAM's documented limits or skipp
 - moto's SSM has no ``CreateActivation`` nor ``UpdateServiceSetting``: those resources are
   validated against botocore's SSM model and must name a role that exists, then skipped;
 - moto copies the commercial managed-policy set into every partition, so an ARN in aws-cn or
-  aws-us-gov proves the partition prefix, not that AWS publishes that policy there.
+  aws-us-gov proves the partition prefix, not that AWS publishes that policy there;
+- moto knows the partitions aws, aws-cn, aws-us-gov, aws-eusc, aws-iso and aws-iso-b. It files
+  the Regions of aws-iso-e and aws-iso-f under aws, so a plan there is replayed with its ARNs
+  rewritten to ``arn:aws:`` and read back in its own partition: IAM's check that every ARN
+  belongs to the stack's partition is not emulated for those two (``Deployment.skipped``
+  says so).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import boto3
 import botocore.exceptions
 from helpers import ACTIVATION, ATTACHMENT, COMPONENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
 from moto import mock_aws
+from moto.utilities.utils import get_partition as moto_partition
 
 from ssm_profile.aws.partitions import partition_of
 from ssm_profile.offline.plan import Plan
@@ -114,6 +120,29 @@ class Deployment:
     skipped: list[str] = field(default_factory=list)
 
 
+def _with_arns_in(plan: Plan, partition: str, emulated: str) -> Plan:
+    """A copy of ``plan`` whose ARNs are in the partition moto uses for its Region."""
+    text = json.dumps(plan.resources).replace(f"arn:{partition}:", f"arn:{emulated}:")
+    return Plan(plan.project, plan.stack, json.loads(text), plan.outputs, plan.warnings)
+
+
+def _read_back_in(deployment: Deployment, emulated: str, partition: str) -> None:
+    """What moto holds, with its ARNs back in the stack's own partition."""
+
+    def back(text: str) -> str:
+        return text.replace(f"arn:{emulated}:", f"arn:{partition}:")
+
+    deployment.attached = {k: [back(a) for a in v] for k, v in deployment.attached.items()}
+    deployment.policies = {
+        back(arn): json.loads(back(json.dumps(doc))) for arn, doc in deployment.policies.items()
+    }
+    for role in deployment.roles.values():
+        role["Arn"] = back(role["Arn"])
+        boundary = role.get("PermissionsBoundary")
+        if boundary:
+            boundary["PermissionsBoundaryArn"] = back(boundary["PermissionsBoundaryArn"])
+
+
 class IamEmulator:
     """moto's IAM in this process; :meth:`deployed` replays plans against it one at a time.
 
@@ -162,6 +191,9 @@ class IamEmulator:
         account's own roles (``existing-role`` mode)."""
         partition = partition_of(region)
         assert partition is not None, region
+        emulated = moto_partition(region)
+        if emulated != partition.name:
+            plan = _with_arns_in(plan, partition.name, emulated)
         iam = self.client("iam", region)
         ssm = self.client("ssm", region)
         undo: list[tuple[str, dict[str, Any]]] = []
@@ -188,6 +220,12 @@ class IamEmulator:
             skipped = self._replay(plan, iam, ssm, undo)
             deployment = self._read_back(plan, iam, quota)
             deployment.skipped = skipped
+            if emulated != partition.name:
+                _read_back_in(deployment, emulated, partition.name)
+                deployment.skipped.append(
+                    f"partition {partition.name}: moto files {region} under {emulated}; ARNs "
+                    f"replayed as arn:{emulated}:, so the partition of ARNs is not checked"
+                )
             yield deployment
         except BaseException:
             self._teardown(iam, undo, strict=False)

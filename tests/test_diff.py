@@ -19,7 +19,11 @@ from markdown_it import MarkdownIt
 from ssm_profile.cli import main
 from ssm_profile.offline.diff import diff_plans
 
-GUIDE = {"vpcEndpoints": True, "buckets": ["logs-bucket", "scripts-bucket"]}
+GUIDE = {
+    "vpcEndpoints": True,
+    "awsBuckets": "guide",
+    "buckets": ["logs-bucket", "scripts-bucket"],
+}
 
 
 def run_diff(
@@ -412,3 +416,21 @@ def test_malformed_input_exits_2_with_one_error_line_naming_the_file(
     assert err.startswith(f"error: {bad}: ")
     assert expected in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_endpoint_policy_output_is_diffed_statement_by_statement(plan_stack):
+    old = plan_stack({**GUIDE, "regions": ["us-east-2"]}).to_json()
+    new = plan_stack({**GUIDE, "regions": ["us-east-2", "eu-west-1"]}).to_json()
+    (output,) = [d for d in diff_plans(old, new).outputs if d.key == "s3EndpointPolicy"]
+    assert [(s.sid, s.kind) for s in output.document.statements] == [
+        ("SSMAgentBucketsEuWest1", "added")
+    ]
+
+
+def test_plans_with_and_without_warnings_diff(plan_stack, tmp_path, capsys):
+    old = plan_stack(GUIDE).to_json()
+    del old["warnings"]  # a plan written before the key existed
+    new = plan_stack({**GUIDE, "awsBuckets": "standard"}).to_json()
+    assert new["warnings"]
+    status, out, err = run_diff(tmp_path, capsys, old, new)
+    assert (status, out, err) == (0, "ssm-profile / test: no changes\n", "")

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..blueprint import ENDPOINT_POLICY_OUTPUT
 from . import planfile
-from .markdown import md_code, md_fence, md_table
+from .markdown import md_cell, md_code, md_fence, md_table
 
 # Inputs that hold IAM JSON documents as strings; shown parsed and pretty-printed.
 DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
+# Outputs that hold a policy document, each shown as a section of its own.
+DOCUMENT_OUTPUTS = {ENDPOINT_POLICY_OUTPUT: "S3 gateway endpoint policy"}
 
 
 def value_text(value: Any) -> str:
@@ -44,6 +47,8 @@ def to_text(plan: dict[str, Any]) -> str:
         f"{title(plan)}: {len(plan['resources'])} resources (offline plan)",
         "",
     ]
+    if plan.get("warnings"):
+        lines += ["Warnings:", *(f"    warning: {w}" for w in plan["warnings"]), ""]
     for resource in plan["resources"]:
         lines.append(f"+ {resource['type']}  {resource['name']}")
         for key, value in resource["inputs"].items():
@@ -55,7 +60,11 @@ def to_text(plan: dict[str, Any]) -> str:
         lines.append("")
     lines.append("Outputs:")
     for key, value in plan["outputs"].items():
-        lines.append(f"    {key}: {value_text(value)}")
+        if key in DOCUMENT_OUTPUTS and isinstance(value, str):
+            lines.append(f"    {key}:")
+            lines.append(_indent(document_text(value), "      "))
+        else:
+            lines.append(f"    {key}: {value_text(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -74,6 +83,9 @@ def to_markdown(plan: dict[str, Any]) -> str:
     outputs table."""
     resources = plan["resources"]
     parts = [f"### {title(plan)}: {len(resources)} resources (offline plan)"]
+    if plan.get("warnings"):
+        parts.append("#### Warnings")
+        parts.append("\n".join(f"- warning: {md_cell(w)}" for w in plan["warnings"]))
     rows = []
     documents = []
     for number, resource in enumerate(resources, start=1):
@@ -103,15 +115,22 @@ def to_markdown(plan: dict[str, Any]) -> str:
         parts.append(
             md_table(
                 ["output", "value"],
-                [[md_code(key), _md_output(value)] for key, value in outputs.items()],
+                [[md_code(key), _md_output(key, value)] for key, value in outputs.items()],
             )
         )
     else:
         parts.append("(none)")
+    for key, heading in DOCUMENT_OUTPUTS.items():
+        if isinstance(outputs.get(key), str):
+            parts.append(f"#### {heading}")
+            parts.append(f"Output {md_code(key)}:")
+            parts.append(md_fence(document_text(outputs[key]), "json"))
     return "\n\n".join(parts) + "\n"
 
 
-def _md_output(value: Any) -> str:
+def _md_output(key: str, value: Any) -> str:
+    if key in DOCUMENT_OUTPUTS and isinstance(value, str):
+        return f"see *{DOCUMENT_OUTPUTS[key]}*"
     if isinstance(value, list) and value:
         return "<br>".join(md_value(v) for v in value)
     return md_value(value)
