@@ -418,6 +418,21 @@ def test_malformed_input_exits_2_with_one_error_line_naming_the_file(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_an_activation_tag_change_is_a_replacement(plan_stack, tmp_path, capsys):
+    """SSM cannot add or remove an activation's tags: a new tag means a new id and code."""
+    hybrid = {"mode": "hybrid", "activation": {"registrationLimit": 5}, "tags": {"team": "a"}}
+    old = plan_stack(hybrid).to_json()
+    new = plan_stack({**hybrid, "tags": {"team": "b"}}).to_json()
+    activation = next(
+        r for r in diff_plans(old, new).resources if r.type == "aws:ssm/activation:Activation"
+    )
+    assert (activation.action, activation.replaced_by) == ("replace", ("tags",))
+    status, out, _ = run_diff(tmp_path, capsys, old, new)
+    assert status == 1
+    assert "(1 replaced)" in out.splitlines()[0]
+    assert "aws:ssm/activation:Activation ssm-profile-activation (replace: tags)" in out
+
+
 def test_the_endpoint_policy_output_is_diffed_statement_by_statement(plan_stack):
     old = plan_stack({**GUIDE, "regions": ["us-east-2"]}).to_json()
     new = plan_stack({**GUIDE, "regions": ["us-east-2", "eu-west-1"]}).to_json()

@@ -22,7 +22,8 @@ REPLACED_BY: dict[str, tuple[str, ...]] = {
     types.PROFILE: ("name", "path"),
     types.POLICY: ("name", "path", "description"),  # IAM policy descriptions are immutable
     types.ATTACHMENT: ("policyArn", "role"),
-    types.ACTIVATION: ("description", "expirationDate", "iamRole", "registrationLimit"),
+    # SSM cannot add or remove an activation's tags: a tag change replaces it (new id, code)
+    types.ACTIVATION: ("description", "expirationDate", "iamRole", "registrationLimit", "tags"),
 }
 
 
