@@ -350,7 +350,7 @@ FEATURE_LIST = "agent-updates, documents, patching, patching-macos, distributor,
         (
             ["standard"],
             'ssm-profile:awsBuckets[0]: "standard" is a preset, not a feature: set '
-            f"ssm-profile:awsBuckets: standard, or list features ({FEATURE_LIST})",
+            f"ssm-profile:awsBuckets: guide, or list features ({FEATURE_LIST})",
         ),
         (
             ["patching", "documents", "patching"],

@@ -449,3 +449,18 @@ def test_plans_with_and_without_warnings_diff(plan_stack, tmp_path, capsys):
     assert new["warnings"]
     status, out, err = run_diff(tmp_path, capsys, old, new)
     assert (status, out, err) == (0, "ssm-profile / test: no changes\n", "")
+
+
+def test_a_new_endpoint_policy_output_is_shown_as_a_document(plan_stack, tmp_path, capsys):
+    """After the upgrade every stack with vpcEndpoints gains the output: each of its lines
+    carries the + sign."""
+    new = plan_stack(GUIDE).to_json()
+    old = copy.deepcopy(new)
+    del old["outputs"]["s3EndpointPolicy"]
+    status, out, _ = run_diff(tmp_path, capsys, old, new)
+    assert status == 1
+    lines = out.splitlines()
+    start = lines.index("+    s3EndpointPolicy:")
+    body = lines[start + 1 :]
+    assert body and all(line.startswith("+ ") for line in body)
+    assert '+        "Version": "2012-10-17",' in body

@@ -135,9 +135,10 @@ def _feature(key: str, item: Any) -> str:
     if item in features:
         return item
     if item in aws_buckets_data.PRESETS or item in aws_buckets_data.ALIASES:
+        preset = aws_buckets_data.ALIASES.get(item, item)
         raise ConfigError(
             key,
-            f"{q(item)} is a preset, not a feature: set {k('awsBuckets')}: {item}, or list "
+            f"{q(item)} is a preset, not a feature: set {k('awsBuckets')}: {preset}, or list "
             f"features ({', '.join(features)})",
         )
     raise ConfigError(

@@ -74,8 +74,8 @@ def md_value(value: Any) -> str:
 
 
 def is_document(key: str, value: Any) -> bool:
-    """Whether an input holds an IAM JSON document (shown as a block, not inline)."""
-    return key in DOCUMENT_KEYS and isinstance(value, str)
+    """Whether an input (or output) holds an IAM JSON document (shown as a block, not inline)."""
+    return (key in DOCUMENT_KEYS or key in DOCUMENT_OUTPUTS) and isinstance(value, str)
 
 
 def to_markdown(plan: dict[str, Any]) -> str:
