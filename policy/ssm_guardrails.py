@@ -2,9 +2,10 @@
 policy``). Importing this module starts nothing; ``__main__.py`` builds the PolicyPack.
 
 The pack is self-contained (it runs in its own virtualenv, without the ssm_profile package):
-it judges what the engine sends it, the resources' properties and options, and reads the two
+it judges what the engine sends it, the resources' properties and options, and reads the
 declarations that live in the stack's configuration, which the Pulumi CLI hands to policy packs:
-``ssm-profile:buckets`` (which buckets are ``crossAccount``) and ``ssm-profile:protect``.
+``ssm-profile:buckets`` (which buckets are ``crossAccount``), ``ssm-profile:protect`` and
+``ssm-profile:corePolicy`` (which AWS managed policy is the core).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ POLICY_SIZE_LIMIT = 6144
 CORE_POLICY = "AmazonSSMManagedInstanceCore"
 DHMC_POLICY = "AmazonSSMManagedEC2InstanceDefaultPolicy"
 DHMC_SETTING = "/ssm/managed-instance/default-ec2-instance-management-role"
+# ssm-profile:corePolicy values -> the core policy a stack attaches.
+CORE_POLICIES = {"instance-core": CORE_POLICY, "default-host": DHMC_POLICY}
 
 # The AWS-owned buckets SSM Agent reads, REGION standing for the Region (docs/aws-facts.md).
 SSM_BUCKET_TEMPLATES = (
@@ -48,6 +51,7 @@ SSM_BUCKET_TEMPLATES = (
     "REGION-birdwatcher-prod",
     "aws-ssm-distributor-file-REGION",
     "patch-baseline-snapshot-REGION",
+    "aws-patch-manager-REGION",
     "aws-ssm-document-attachments-REGION",
     "aws-patchmanager-macos-REGION",
 )
@@ -210,20 +214,27 @@ def _of_type(args: StackValidationArgs, type_token: str) -> Iterator[Any]:
 
 
 def validate_core_policy_attached(args: StackValidationArgs, report: ReportViolation) -> None:
-    """``AmazonSSMManagedInstanceCore`` is attached (``AmazonSSMManagedEC2InstanceDefaultPolicy``
-    in default-host-management mode, recognised by its SSM service setting)."""
+    """``AmazonSSMManagedInstanceCore`` is attached, or ``AmazonSSMManagedEC2InstanceDefaultPolicy``
+    (the same actions without ``ssm:GetParameter(s)`` on ``*``) in default-host-management mode,
+    recognised by its SSM service setting, and in stacks that set
+    ``ssm-profile:corePolicy: default-host``."""
     if not any(True for _ in _of_type(args, COMPONENT)):
         args.not_applicable("no ssm-profile component in this stack")
     dhmc = any(
         str(known(r.props, "settingId") or "").endswith(DHMC_SETTING)
         for r in _of_type(args, SERVICE_SETTING)
     )
-    required = DHMC_POLICY if dhmc else CORE_POLICY
+    chosen = (stack_config("corePolicy") or "").strip()
+    if dhmc:
+        required, why = DHMC_POLICY, "default-host-management mode requires it"
+    elif chosen in CORE_POLICIES:
+        required, why = CORE_POLICIES[chosen], f"ssm-profile:corePolicy is {chosen}"
+    else:
+        required, why = CORE_POLICY, "this mode requires it (guide: always attach it)"
     attached = [known(r.props, "policyArn") for r in _of_type(args, ATTACHMENT)]
     pattern = re.compile(rf"^arn:[a-z-]+:iam::aws:policy/{required}$")
     if not any(isinstance(arn, str) and pattern.match(arn) for arn in attached):
-        mode = "default-host-management mode" if dhmc else "this mode"
-        report(f"{required} is not attached; {mode} requires it (guide: always attach it)")
+        report(f"{required} is not attached; {why}")
 
 
 def validate_protected(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -253,7 +264,8 @@ def policies() -> list[ResourceValidationPolicy | StackValidationPolicy]:
         StackValidationPolicy(
             name="ssm-core-policy-attached",
             description="AmazonSSMManagedInstanceCore is attached "
-            "(AmazonSSMManagedEC2InstanceDefaultPolicy in default-host-management mode).",
+            "(AmazonSSMManagedEC2InstanceDefaultPolicy in default-host-management mode or "
+            "with corePolicy default-host).",
             validate=validate_core_policy_attached,
             enforcement_level=mandatory,
         ),

@@ -26,6 +26,8 @@ from .iam.statement import Statement, document, json_size, render
 from .pluginhost.contributions import Contributions
 
 SERVICE_SETTING_PATH = "/ssm/managed-instance/default-ec2-instance-management-role"
+# The stack output holding the S3 gateway endpoint policy (with vpcEndpoints).
+ENDPOINT_POLICY_OUTPUT = "s3EndpointPolicy"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ class Blueprint:
     tags: Mapping[str, str]
     plugins: tuple[Mapping[str, Any], ...] = ()
     accepted_findings: tuple[Accepted, ...] = ()
+    # The S3 gateway endpoint policy the network team attaches (with vpcEndpoints).
+    endpoint_policy: str | None = None
+    # What the stack cannot do as configured, one line each: `pulumi up` and the offline
+    # plan print them as warnings (docs/configuration.md).
+    warnings: tuple[str, ...] = ()
 
     @property
     def statements(self) -> tuple[Statement, ...]:
@@ -185,7 +192,7 @@ def build_blueprint(
 ) -> Blueprint:
     """Resolve the stack's documents, attachments and tags, enforcing IAM's limits."""
     extra = contributions or Contributions()
-    statements = documents.builtin_statements(settings)
+    statements = documents.builtin_statements(settings, account_id)
     builtin = {s.sid for s in statements}
     for statement in sorted(extra.statements, key=lambda s: s.sid):
         if statement.sid in builtin:
@@ -218,6 +225,7 @@ def build_blueprint(
         raise PolicyError("the role's trust policy exceeds IAM's 2,048 characters")
 
     accepted = _accepted_findings(settings, [s for g in groups for s in g], extra)
+    endpoint_policy, endpoint_warnings = _endpoint_policy(settings)
     return Blueprint(
         settings=settings,
         account_id=account_id,
@@ -227,4 +235,21 @@ def build_blueprint(
         tags=MappingProxyType(tags),
         plugins=extra.sources,
         accepted_findings=accepted,
+        endpoint_policy=endpoint_policy,
+        warnings=(*documents.bucket_warnings(settings), *endpoint_warnings),
     )
+
+
+def _endpoint_policy(settings: Settings) -> tuple[str | None, list[str]]:
+    """The rendered endpoint policy, and a warning when it exceeds what an endpoint holds."""
+    policy = documents.endpoint_policy(settings)
+    if policy is None:
+        return None, []
+    text = render(policy)
+    if len(text) <= limits.ENDPOINT_POLICY_SIZE_LIMIT:
+        return text, []
+    return text, [
+        f"the S3 endpoint policy (output {ENDPOINT_POLICY_OUTPUT}) is {len(text)} characters; "
+        f"a VPC endpoint policy holds {limits.ENDPOINT_POLICY_SIZE_LIMIT}, whitespace included: "
+        f"split {k('regions')} across stacks"
+    ]

@@ -3,12 +3,13 @@
 ``plan`` renders the offline plan of one stack (``--stack``) or of every stack (``--all``),
 printed or written to ``--out DIR``; ``diff`` compares two ``plan --format json`` files;
 ``plugins`` lists a stack's enabled plugins as JSON.
-Exit status 0 on success (``diff``: no changes), 1 when ``diff`` finds changes, 2 on a
-configuration, plugin or input error, or when stdout or an ``--out`` file cannot be written,
-printed as ``error:`` lines on stderr without a traceback.
+``plan`` prints each warning of a stack (what it cannot grant as configured) as a
+``warning:`` line on stderr. Exit status 0 on success (``diff``: no changes), 1 when ``diff``
+finds changes, 2 on a configuration, plugin or input error, or when stdout or an ``--out``
+file cannot be written, printed as ``error:`` lines on stderr without a traceback.
 
 This module is the one place where ssm-profile's output reaches stdout and stderr (plugins
-print to stderr, :mod:`.pluginhost.loading`): every ``error:`` line
+print to stderr, :mod:`.pluginhost.loading`): every ``error:`` and ``warning:`` line
 is :func:`~ssm_profile.errors.visible`, and a character the terminal's encoding lacks is
 written as its JSON escape (``\\u00e9``), which keeps ``--format json`` valid JSON.
 """
@@ -121,10 +122,10 @@ def _print(text: str) -> None:
     _output(lambda: sys.stdout.write(text))
 
 
-def _error_line(text: str) -> None:
-    """``error: <text>`` on stderr; nothing when stderr itself is gone."""
+def _error_line(text: str, kind: str = "error") -> None:
+    """``error: <text>`` (or ``warning:``) on stderr; nothing when stderr itself is gone."""
     try:
-        sys.stderr.write(f"error: {visible(text)}\n")
+        sys.stderr.write(f"{kind}: {visible(text)}\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass
@@ -183,7 +184,8 @@ def _plan(args: argparse.Namespace) -> int:
         target = args.out / f"{name}.{EXTENSIONS[args.format]}" if args.out else None
         try:
             stack = load_stack(name, stacks_dir, project_dir)
-            text = render(run_program(stack, args.account_id).to_json())
+            plan = run_program(stack, args.account_id)
+            text = render(plan.to_json())
         except SsmProfileError as error:
             if not args.all:
                 raise
@@ -192,6 +194,8 @@ def _plan(args: argparse.Namespace) -> int:
             if target is not None:
                 _discard(target)  # never leave a stale plan behind
             continue
+        for warning in plan.warnings:
+            _error_line(f"{f'stack {name}: ' if args.all else ''}{warning}", "warning")
         if target is not None:
             _write(target, text)
             _print(visible(f"{name}: wrote {target}") + "\n")

@@ -26,7 +26,11 @@ CONFIGURATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "ec2-minimal": ("us-east-2", {}),
     "ec2-guide-example": (
         "us-east-2",
-        {"vpcEndpoints": True, "buckets": [{"name": "my-bucket-name", "crossAccount": True}]},
+        {
+            "vpcEndpoints": True,
+            "awsBuckets": "guide",
+            "buckets": [{"name": "my-bucket-name", "crossAccount": True}],
+        },
     ),
     "ec2-region-exceptions": (
         "af-south-1",
@@ -80,6 +84,64 @@ CONFIGURATIONS: dict[str, tuple[str, dict[str, Any]]] = {
             "regions": list(PARTITIONS["aws-us-gov"].regions),
             "cloudWatchAgent": True,
             "buckets": ["gov-ssm-output"],
+        },
+    ),
+    "ec2-core-default-host": (
+        "eu-west-1",
+        {
+            "corePolicy": "default-host",
+            "parameterPaths": ["/app/prod/", "/shared/ami-id"],
+            "regions": ["eu-west-1", "eu-central-1"],
+            "vpcEndpoints": True,
+            "awsBuckets": ["agent-updates", "patching"],
+        },
+    ),
+    "new-aws-regions": (
+        "me-west-1",
+        {"vpcEndpoints": True, "regions": ["me-west-1", "sa-west-1"], "awsBuckets": "extended"},
+    ),
+    "eusc": (
+        "eusc-de-east-1",
+        {
+            "vpcEndpoints": True,
+            "buckets": [{"name": "eusc-ssm-output", "encrypted": True}],
+            "directoryService": True,
+        },
+    ),
+    "iso": (
+        "us-iso-east-1",
+        {
+            "mode": "hybrid",
+            "vpcEndpoints": True,
+            "regions": list(PARTITIONS["aws-iso"].regions),
+            "activation": {"registrationLimit": 5},
+        },
+    ),
+    "iso-b": (
+        "us-isob-east-1",
+        {
+            "mode": "default-host-management",
+            "vpcEndpoints": True,
+            "parameterPaths": ["/fleet/"],
+        },
+    ),
+    "iso-e": (
+        "eu-isoe-west-1",
+        {
+            "mode": "existing-role",
+            "existingRoleName": "IsoeApplicationRole",
+            "createInstanceProfile": True,
+            "vpcEndpoints": True,
+            "buckets": ["isoe-ssm-output"],
+        },
+    ),
+    "iso-f": (
+        "us-isof-south-1",
+        {
+            "vpcEndpoints": True,
+            "regions": list(PARTITIONS["aws-iso-f"].regions),
+            "corePolicy": "default-host",
+            "cloudWatchAgent": True,
         },
     ),
     "packed-into-several-policies": (

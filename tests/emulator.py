@@ -25,7 +25,12 @@ explicitly:
 - moto's SSM has no ``CreateActivation`` nor ``UpdateServiceSetting``: those resources are
   validated against botocore's SSM model and must name a role that exists, then skipped;
 - moto copies the commercial managed-policy set into every partition, so an ARN in aws-cn or
-  aws-us-gov proves the partition prefix, not that AWS publishes that policy there.
+  aws-us-gov proves the partition prefix, not that AWS publishes that policy there;
+- moto knows the partitions aws, aws-cn, aws-us-gov, aws-eusc, aws-iso and aws-iso-b. It files
+  the Regions of aws-iso-e and aws-iso-f under aws, so a plan there is replayed with its ARNs
+  rewritten to ``arn:aws:`` and read back in its own partition: IAM's check that every ARN
+  belongs to the stack's partition is not emulated for those two (``Deployment.skipped``
+  says so).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from api_model import EmulatorError, checked_call, model_problems
 from destroy import Created, Deletes, Remains, attached_arns, destroy, empty, remains
 from helpers import ACTIVATION, ATTACHMENT, COMPONENT, POLICY, PROFILE, ROLE, SERVICE_SETTING
 from moto import mock_aws
+from moto.utilities.utils import get_partition as moto_partition
 
 from ssm_profile.aws.partitions import Partition, partition_of
 from ssm_profile.offline.plan import Plan
@@ -87,6 +93,42 @@ class Deployment:
     remains: Remains | None = None
 
 
+def _with_arns_in(plan: Plan, partition: str, emulated: str) -> Plan:
+    """A copy of ``plan`` whose ARNs are in the partition moto uses for its Region."""
+    text = json.dumps(plan.resources).replace(f"arn:{partition}:", f"arn:{emulated}:")
+    return Plan(plan.project, plan.stack, json.loads(text), plan.outputs, plan.warnings)
+
+
+def _remains_in(left: Remains, emulated: str, partition: str) -> Remains:
+    """What a destroy left, with its ARNs back in the stack's own partition."""
+
+    def back(text: str) -> str:
+        return text.replace(f"arn:{emulated}:", f"arn:{partition}:")
+
+    return Remains(
+        roles={k: [back(a) for a in v] for k, v in left.roles.items()},
+        policies=[back(a) for a in left.policies],
+        profiles=left.profiles,
+    )
+
+
+def _read_back_in(deployment: Deployment, emulated: str, partition: str) -> None:
+    """What moto holds, with its ARNs back in the stack's own partition."""
+
+    def back(text: str) -> str:
+        return text.replace(f"arn:{emulated}:", f"arn:{partition}:")
+
+    deployment.attached = {k: [back(a) for a in v] for k, v in deployment.attached.items()}
+    deployment.policies = {
+        back(arn): json.loads(back(json.dumps(doc))) for arn, doc in deployment.policies.items()
+    }
+    for role in deployment.roles.values():
+        role["Arn"] = back(role["Arn"])
+        boundary = role.get("PermissionsBoundary")
+        if boundary:
+            boundary["PermissionsBoundaryArn"] = back(boundary["PermissionsBoundaryArn"])
+
+
 class IamEmulator:
     """moto's IAM in this process; :meth:`deployed` replays plans against it one at a time.
 
@@ -126,6 +168,9 @@ class IamEmulator:
         (``existing-role`` mode): the destroy leaves them."""
         partition = partition_of(region)
         assert partition is not None, region
+        emulated = moto_partition(region)
+        if emulated != partition.name:
+            plan = _with_arns_in(plan, partition.name, emulated)
         iam = self.client("iam", region)
         ssm = self.client("ssm", region)
         try:
@@ -134,12 +179,20 @@ class IamEmulator:
             created, skipped = self._replay(plan, iam, ssm)
             deployment = self._read_back(plan, iam, quota)
             deployment.skipped = skipped
+            if emulated != partition.name:
+                _read_back_in(deployment, emulated, partition.name)
+                deployment.skipped.append(
+                    f"partition {partition.name}: moto files {region} under {emulated}; ARNs "
+                    f"replayed as arn:{emulated}:, so the partition of ARNs is not checked"
+                )
             yield deployment
             try:
                 protected = [_what(r) for r in plan.resources if r["options"]["protect"]]
                 destroy(iam, protected, created)
             finally:
                 deployment.remains = remains(iam)
+                if emulated != partition.name:
+                    deployment.remains = _remains_in(deployment.remains, emulated, partition.name)
         finally:
             empty(iam)
 

@@ -4,6 +4,7 @@ what a plan registered. Fixtures live in conftest.py."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from ssm_profile.aws.names import DEFAULT_ACCOUNT_ID
+from ssm_profile.aws.partitions import partition_of
 from ssm_profile.aws.types import (
     ACTIVATION,
     ATTACHMENT,
@@ -39,6 +41,7 @@ __all__ = [
     "SERVICE_SETTING",
     "STATEMENT",
     "as_list",
+    "as_parliament_reads",
     "attached",
     "error_of",
     "grants",
@@ -125,3 +128,23 @@ def error_of(run: Callable[..., Any], config: dict[str, Any], region: str = "us-
     with pytest.raises(SsmProfileError) as caught:
         run(config, region=region)
     return str(caught.value)
+
+
+# parliament (1.6.x) knows only these partitions, and only Regions of this form, in ARNs.
+PARLIAMENT_PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso")
+PARLIAMENT_REGION = re.compile(r"^([a-z]{2}|us-gov)-[a-z]+-[0-9]$")
+
+
+def as_parliament_reads(document: dict[str, Any], region: str) -> dict[str, Any]:
+    """``document`` with ARNs of a partition or Region parliament does not know (aws-eusc,
+    aws-iso-b, -e, -f; eusc-de-east-1, us-iso-east-1, ...) moved to aws and us-east-1, so that
+    its other checks run: it reports "Unexpected partition" for ARNs IAM accepts."""
+    partition = partition_of(region)
+    assert partition is not None
+    text = json.dumps(document)
+    if partition.name not in PARLIAMENT_PARTITIONS:
+        text = text.replace(f"arn:{partition.name}:", "arn:aws:")
+    for known in partition.regions:
+        if not PARLIAMENT_REGION.match(known):
+            text = re.sub(rf"(arn:[a-z-]+:[a-z0-9-]+):{known}:", r"\1:us-east-1:", text)
+    return json.loads(text)

@@ -49,7 +49,9 @@ def test_component_outputs_are_the_mocked_arns(mocked):
             f"arn:aws:iam::{ACCOUNT}:instance-profile/ssm/SSMInstanceProfile-unit"
         ),
         "plugins": [],
+        "s3EndpointPolicy": blueprint.endpoint_policy,
     }
+    assert blueprint.endpoint_policy is not None
 
 
 def test_component_activation_code_is_a_secret(mocked):

@@ -101,7 +101,21 @@ def check_vpc_endpoints(plan: Plan) -> None:
 
 
 def check_aws_buckets(plan: Plan) -> None:
-    assert ("s3:GetObject", "arn:aws:s3:::aws-patchmanager-macos-us-east-2/*") in grants(plan)
+    assert grants(plan) == {
+        ("s3:GetObject", "arn:aws:s3:::aws-patchmanager-macos-us-east-2-552881074/*"),
+        ("s3:GetObject", "arn:aws:s3:::patch-baseline-snapshot-us-east-2/*"),
+    }
+
+
+def check_core_policy(plan: Plan) -> None:
+    assert attached(plan) == ["arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"]
+
+
+def check_parameter_paths(plan: Plan) -> None:
+    assert grants(plan) == {
+        (action, f"arn:aws:ssm:us-east-2:{ACCOUNT}:parameter/app/prod/*")
+        for action in ("ssm:GetParameter", "ssm:GetParameters")
+    }
 
 
 def check_buckets(plan: Plan) -> None:
@@ -168,8 +182,12 @@ KEY_CASES = [
     ),
     key_case("regions", ["eu-west-1", "eu-central-1"], check_regions, {"vpcEndpoints": True}),
     key_case("vpcEndpoints", True, check_vpc_endpoints),
-    key_case("awsBuckets", "extended", check_aws_buckets, {"vpcEndpoints": True}),
+    key_case("awsBuckets", ["patching-macos"], check_aws_buckets, {"vpcEndpoints": True}),
     key_case("buckets", ["team-output"], check_buckets),
+    key_case("corePolicy", "default-host", check_core_policy),
+    key_case(
+        "parameterPaths", ["/app/prod/"], check_parameter_paths, {"corePolicy": "default-host"}
+    ),
     key_case("directoryService", True, check_directory_service),
     key_case("cloudWatchAgent", True, check_cloud_watch_agent),
     key_case(

@@ -19,7 +19,11 @@ from markdown_it import MarkdownIt
 from ssm_profile.cli import main
 from ssm_profile.offline.diff import diff_plans
 
-GUIDE = {"vpcEndpoints": True, "buckets": ["logs-bucket", "scripts-bucket"]}
+GUIDE = {
+    "vpcEndpoints": True,
+    "awsBuckets": "guide",
+    "buckets": ["logs-bucket", "scripts-bucket"],
+}
 
 
 def run_diff(
@@ -412,3 +416,51 @@ def test_malformed_input_exits_2_with_one_error_line_naming_the_file(
     assert err.startswith(f"error: {bad}: ")
     assert expected in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_activation_tag_change_is_a_replacement(plan_stack, tmp_path, capsys):
+    """SSM cannot add or remove an activation's tags: a new tag means a new id and code."""
+    hybrid = {"mode": "hybrid", "activation": {"registrationLimit": 5}, "tags": {"team": "a"}}
+    old = plan_stack(hybrid).to_json()
+    new = plan_stack({**hybrid, "tags": {"team": "b"}}).to_json()
+    activation = next(
+        r for r in diff_plans(old, new).resources if r.type == "aws:ssm/activation:Activation"
+    )
+    assert (activation.action, activation.replaced_by) == ("replace", ("tags",))
+    status, out, _ = run_diff(tmp_path, capsys, old, new)
+    assert status == 1
+    assert "(1 replaced)" in out.splitlines()[0]
+    assert "aws:ssm/activation:Activation ssm-profile-activation (replace: tags)" in out
+
+
+def test_the_endpoint_policy_output_is_diffed_statement_by_statement(plan_stack):
+    old = plan_stack({**GUIDE, "regions": ["us-east-2"]}).to_json()
+    new = plan_stack({**GUIDE, "regions": ["us-east-2", "eu-west-1"]}).to_json()
+    (output,) = [d for d in diff_plans(old, new).outputs if d.key == "s3EndpointPolicy"]
+    assert [(s.sid, s.kind) for s in output.document.statements] == [
+        ("SSMAgentBucketsEuWest1", "added")
+    ]
+
+
+def test_plans_with_and_without_warnings_diff(plan_stack, tmp_path, capsys):
+    old = plan_stack(GUIDE).to_json()
+    del old["warnings"]  # a plan written before the key existed
+    new = plan_stack({**GUIDE, "awsBuckets": "standard"}).to_json()
+    assert new["warnings"]
+    status, out, err = run_diff(tmp_path, capsys, old, new)
+    assert (status, out, err) == (0, "ssm-profile / test: no changes\n", "")
+
+
+def test_a_new_endpoint_policy_output_is_shown_as_a_document(plan_stack, tmp_path, capsys):
+    """After the upgrade every stack with vpcEndpoints gains the output: each of its lines
+    carries the + sign."""
+    new = plan_stack(GUIDE).to_json()
+    old = copy.deepcopy(new)
+    del old["outputs"]["s3EndpointPolicy"]
+    status, out, _ = run_diff(tmp_path, capsys, old, new)
+    assert status == 1
+    lines = out.splitlines()
+    start = lines.index("+    s3EndpointPolicy:")
+    body = lines[start + 1 :]
+    assert body and all(line.startswith("+ ") for line in body)
+    assert '+        "Version": "2012-10-17",' in body

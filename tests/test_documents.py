@@ -11,7 +11,7 @@ from helpers import ATTACHMENT, POLICY, attached, grants, policy_documents, reso
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssm_profile.aws.buckets import aws_owned_buckets
+from ssm_profile.aws.buckets import Selection, aws_owned_buckets
 from ssm_profile.aws.limits import POLICY_SIZE_LIMIT
 from ssm_profile.aws.partitions import PARTITIONS
 from ssm_profile.config import Bucket
@@ -95,64 +95,11 @@ def test_render_is_the_same_bytes_every_time_and_keeps_statement_order():
     assert text.startswith('{\n  "Version": "2012-10-17",\n  "Statement": [')
 
 
-# --- AWS-owned buckets and the Region exceptions ---------------------------------------------
-
-
-def test_standard_buckets_are_the_guides_six():
-    assert aws_owned_buckets("us-east-2") == (
-        "aws-ssm-us-east-2",
-        "aws-windows-downloads-us-east-2",
-        "amazon-ssm-us-east-2",
-        "amazon-ssm-packages-us-east-2",
-        "us-east-2-birdwatcher-prod",
-        "patch-baseline-snapshot-us-east-2",
-    )
-
-
-@pytest.mark.parametrize("region", ["af-south-1", "eu-south-1"])
-def test_distributor_bucket_replaces_birdwatcher(region):
-    buckets = aws_owned_buckets(region)
-    assert f"aws-ssm-distributor-file-{region}" in buckets
-    assert f"{region}-birdwatcher-prod" not in buckets
-    assert len(buckets) == 6
-
-
-@pytest.mark.parametrize(
-    ("region", "snapshot"),
-    [
-        ("af-south-1", "patch-baseline-snapshot-af-south-1-tbxdb5b9"),
-        ("me-south-1", "patch-baseline-snapshot-me-south-1-uduvl7q8"),
-        ("ap-south-2", "patch-baseline-snapshot-ap-south-2-50209442"),
-        ("ap-southeast-3", "patch-baseline-snapshot-ap-southeast-3-be0a3174"),
-        ("ap-southeast-4", "patch-baseline-snapshot-ap-southeast-4-dc6f76ce"),
-        ("eu-south-2", "patch-baseline-snapshot-eu-south-2-df2c9d70"),
-    ],
-)
-def test_suffixed_patch_snapshot_buckets(region, snapshot):
-    buckets = aws_owned_buckets(region)
-    assert buckets[-1] == snapshot
-    assert f"patch-baseline-snapshot-{region}" not in buckets
-
-
-def test_regions_without_exceptions_keep_the_plain_names():
-    exceptional = {"af-south-1", "eu-south-1", "me-south-1", "ap-south-2", "ap-southeast-3"}
-    exceptional |= {"ap-southeast-4", "eu-south-2"}
-    for region in set(AWS.regions) - exceptional:
-        buckets = aws_owned_buckets(region)
-        assert f"{region}-birdwatcher-prod" in buckets
-        assert f"patch-baseline-snapshot-{region}" in buckets
-
-
-def test_extended_adds_document_attachments_and_macos_patching():
-    assert aws_owned_buckets("eu-west-1", extended=True) == (
-        *aws_owned_buckets("eu-west-1"),
-        "aws-ssm-document-attachments-eu-west-1",
-        "aws-patchmanager-macos-eu-west-1",
-    )
+# --- the Region statement (the AWS-owned buckets themselves: test_buckets.py) ---------------
 
 
 def test_region_statement_has_an_alphanumeric_sid_and_no_wildcard_in_bucket_names():
-    s = region_statement(AWS, "ap-southeast-3")
+    s = region_statement(AWS, "ap-southeast-3", Selection.of_preset("extended"))
     assert s.sid == "SSMAgentBucketsApSoutheast3"
     assert s.sid.isalnum()
     assert s.actions == ("s3:GetObject",)
@@ -347,27 +294,6 @@ def test_one_statement_per_region_never_a_wildcard(plan_stack):
 def test_vpc_endpoints_off_grants_no_aws_owned_bucket(plan_stack):
     plan = plan_stack({"regions": ["us-east-2", "us-west-2"], "buckets": ["mine"]})
     assert [s["Sid"] for s in statements(plan)] == ["OwnBucketsReadWrite"]
-
-
-def test_region_exceptions_through_the_program(plan_stack):
-    plan = plan_stack(
-        {"vpcEndpoints": True, "regions": ["af-south-1", "eu-south-1"]}, region="af-south-1"
-    )
-    granted = {r for _, r in grants(plan)}
-    assert "arn:aws:s3:::aws-ssm-distributor-file-af-south-1/*" in granted
-    assert "arn:aws:s3:::aws-ssm-distributor-file-eu-south-1/*" in granted
-    assert "arn:aws:s3:::patch-baseline-snapshot-af-south-1-tbxdb5b9/*" in granted
-    assert "arn:aws:s3:::patch-baseline-snapshot-eu-south-1/*" in granted
-    assert not any("birdwatcher" in r for r in granted)
-
-
-def test_aws_buckets_extended_through_the_program(plan_stack):
-    standard = {r for _, r in grants(plan_stack({"vpcEndpoints": True}))}
-    extended = {r for _, r in grants(plan_stack({"vpcEndpoints": True, "awsBuckets": "extended"}))}
-    assert extended - standard == {
-        "arn:aws:s3:::aws-ssm-document-attachments-us-east-2/*",
-        "arn:aws:s3:::aws-patchmanager-macos-us-east-2/*",
-    }
 
 
 def test_own_buckets_through_the_program(plan_stack):

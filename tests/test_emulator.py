@@ -93,6 +93,11 @@ def test_iam_accepts_every_resource_of_the_stack(emulator, case):
                 "aws:ssm/serviceSetting:ServiceSetting: moto's SSM has no UpdateServiceSetting"
             ],
         }
+        if partition in ("aws-iso-e", "aws-iso-f"):  # partitions moto does not know
+            skipped.setdefault(settings.mode, []).append(
+                f"partition {partition}: moto files {settings.region} under aws; ARNs replayed "
+                "as arn:aws:, so the partition of ARNs is not checked"
+            )
         assert deployment.skipped == skipped.get(settings.mode, [])
 
     # destroyed as `pulumi destroy` would: refused with protect, else only retained ones left

@@ -1,4 +1,5 @@
-"""The guide's own example grants exactly what the guide's JSON grants (docs/configuration.md)."""
+"""The guide's own example, with ``awsBuckets: guide``, grants exactly what the guide's JSON
+grants (docs/configuration.md)."""
 
 from helpers import POLICY, ROLE, grants, one, statements
 
@@ -15,7 +16,11 @@ GUIDE_BUCKETS = [
 
 def test_guide_example_grants_exactly_the_guides_actions_on_the_guides_resources(plan_stack):
     plan = plan_stack(
-        {"vpcEndpoints": True, "buckets": [{"name": "my-bucket-name", "crossAccount": True}]},
+        {
+            "vpcEndpoints": True,
+            "awsBuckets": "guide",
+            "buckets": [{"name": "my-bucket-name", "crossAccount": True}],
+        },
         region=GUIDE_REGION,
     )
     expected = {
@@ -28,3 +33,4 @@ def test_guide_example_grants_exactly_the_guides_actions_on_the_guides_resources
     assert all(s["Effect"] == "Allow" and "Condition" not in s for s in statements(plan))
     assert one(plan, POLICY)["inputs"]["name"] == "SSMInstanceProfileS3Policy-test"
     assert one(plan, ROLE)["inputs"]["name"] == "SSMInstanceProfile-test"
+    assert plan.warnings == []

@@ -68,7 +68,8 @@ def test_json_format_is_the_spec_object(cli):
     status, out, err = cli("plan", "--stack", "staging", "--format", "json")
     assert (status, err) == (0, "")
     plan = json.loads(out)
-    assert list(plan) == ["project", "stack", "resources", "outputs"]
+    assert list(plan) == ["project", "stack", "resources", "outputs", "warnings"]
+    assert plan["warnings"] == []
     assert plan["project"] == "ssm-profile" and plan["stack"] == "staging"
     for resource in plan["resources"]:
         assert list(resource) == ["urn", "type", "name", "inputs", "options"]

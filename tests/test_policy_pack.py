@@ -148,6 +148,30 @@ def test_default_host_management_requires_its_own_policy():
     assert found.startswith("AmazonSSMManagedEC2InstanceDefaultPolicy is not attached")
 
 
+def test_core_policy_default_host_requires_the_default_host_policy():
+    case = "ec2-core-default-host"
+    config = config_of(case)
+    assert config["ssm-profile:corePolicy"] == "default-host"
+    assert violations("ssm-core-policy-attached", plan_of(case), config) == []
+    # the same resources, for a stack that asked for AmazonSSMManagedInstanceCore
+    core = {**config, "ssm-profile:corePolicy": "instance-core"}
+    (found,) = violations("ssm-core-policy-attached", plan_of(case), core)
+    assert found == (
+        "AmazonSSMManagedInstanceCore is not attached; ssm-profile:corePolicy is instance-core"
+    )
+
+
+def test_core_policy_default_host_with_the_core_attached_is_a_violation():
+    plan, config = plan_of("stack:prod"), config_of("stack:prod")
+    (found,) = violations(
+        "ssm-core-policy-attached", plan, {**config, "ssm-profile:corePolicy": "default-host"}
+    )
+    assert found == (
+        "AmazonSSMManagedEC2InstanceDefaultPolicy is not attached; "
+        "ssm-profile:corePolicy is default-host"
+    )
+
+
 def test_unknown_custom_policy_arns_during_preview_do_not_break_the_check():
     plan = plan_of("stack:prod")
     for attachment in resources(plan, ATTACHMENT):
@@ -229,15 +253,25 @@ def test_main_builds_the_pack_from_the_importable_policies(monkeypatch):
 
 def test_the_pack_agrees_with_the_program_on_iam_facts():
     from ssm_profile.aws import limits, managed
-    from ssm_profile.aws.buckets import aws_owned_buckets
+    from ssm_profile.aws.buckets import BUCKETS
+    from ssm_profile.aws.partitions import ALL_REGIONS
 
     assert ssm_guardrails.POLICY_SIZE_LIMIT == limits.POLICY_SIZE_LIMIT
     assert ssm_guardrails.CORE_POLICY == managed.CORE_POLICY
     assert ssm_guardrails.DHMC_POLICY == managed.DHMC_POLICY
-    for region in ("us-east-2", "af-south-1", "ap-south-2"):
-        for bucket in aws_owned_buckets(region, extended=True):
-            templates = [t.replace("REGION", region) for t in ssm_guardrails.SSM_BUCKET_TEMPLATES]
-            assert any(bucket.startswith(t) for t in templates), bucket
+    assert ssm_guardrails.CORE_POLICIES == managed.CORE_POLICIES
+    # every name of every AWS-owned bucket in every Region has its template in the pack
+    for region in ALL_REGIONS:
+        templates = [t.replace("REGION", region) for t in ssm_guardrails.SSM_BUCKET_TEMPLATES]
+        for fact in BUCKETS.values():
+            names = {
+                fact.name_in(region),
+                *(n.format(region=region) for n in fact.instead.values()),
+            }
+            if fact.suffixed:
+                names.add(fact.placeholder_in(region))
+            for name in names - {None}:
+                assert any(name.startswith(t) for t in templates), name
 
 
 def test_the_packs_type_tokens_are_the_programs():

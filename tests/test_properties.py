@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ssm_profile.aws import check_bucket_name
-from ssm_profile.aws.buckets import aws_owned_buckets
+from ssm_profile.aws.buckets import FEATURES, PRESETS, Selection, grant
 from ssm_profile.aws.limits import POLICY_SIZE_LIMIT
 from ssm_profile.aws.partitions import PARTITIONS
 from ssm_profile.blueprint import build_blueprint
@@ -60,7 +60,10 @@ def stacks(draw):
         "aws:region": draw(st.sampled_from(partition.regions)),
         "ssm-profile:regions": json.dumps(regions),
         "ssm-profile:vpcEndpoints": "true",
-        "ssm-profile:awsBuckets": draw(st.sampled_from(["standard", "extended"])),
+        "ssm-profile:awsBuckets": draw(
+            st.sampled_from(PRESETS)
+            | st.lists(st.sampled_from(sorted(FEATURES)), min_size=1, unique=True).map(json.dumps)
+        ),
         "ssm-profile:buckets": json.dumps(
             [{k: v for k, v in b.items() if v is not None} for b in own]
         ),
@@ -105,10 +108,16 @@ def test_packed_policies_fit_and_grant_exactly_what_was_asked(stack):
     )
 
     expected = Counter()
-    extended = raw["ssm-profile:awsBuckets"] == "extended"
+    chosen = raw["ssm-profile:awsBuckets"]
+    selection = (
+        Selection(None, tuple(json.loads(chosen)))
+        if chosen.startswith("[")
+        else Selection.of_preset(chosen)
+    )
+    assert settings_.aws_buckets == selection
     for region in regions:
-        names = aws_owned_buckets(region, extended)
-        assert len(names) == (8 if extended else 6) and all(region in n for n in names)
+        names, _ = grant(selection, region)
+        assert names and all(region in n for n in names)
         expected.update(("s3:GetObject", f"arn:{p}:s3:::{n}/*") for n in names)
     for b in own:
         objects = f"arn:{p}:s3:::{b['name']}/{b['prefix'] or ''}*"

@@ -66,8 +66,10 @@ def test_prod_markdown_renders_a_resource_table_json_blocks_and_outputs():
         for key, value in r["inputs"].items()
         if key in report.DOCUMENT_KEYS
     ]
+    # then the S3 gateway endpoint policy, a section of its own after the outputs
+    documents.append(json.loads(plan["outputs"]["s3EndpointPolicy"]))
     blocks = [t for t in tokens if t.type == "fence"]
-    assert len(documents) >= 2  # the trust policy and the custom policy (or its parts)
+    assert len(documents) >= 3  # the trust policy, the custom policy (or its parts), endpoint
     assert [b.info for b in blocks] == ["json"] * len(documents)
     assert [json.loads(b.content) for b in blocks] == documents
 
@@ -78,6 +80,8 @@ def test_prod_markdown_renders_a_resource_table_json_blocks_and_outputs():
         "`arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`<br>"
         "`arn:aws:iam::aws:policy/AmazonSSMPatchAssociation`"
     )
+    endpoint = next(row for row in outputs if row[0] == "`s3EndpointPolicy`")
+    assert endpoint[1] == "see *S3 gateway endpoint policy*"
 
 
 def test_markdown_survives_pipes_backticks_and_fences_in_values(plan_stack):

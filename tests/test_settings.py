@@ -1017,8 +1017,9 @@ def raw(**values: str) -> dict[str, str]:
         ({"buckets": '{"name": "logs"}'}, "ssm-profile:buckets", "expected an array"),
         ({"tags": "[1]"}, "ssm-profile:tags", "expected an object"),
         ({"pluginConfig": "{"}, "ssm-profile:pluginConfig", "expected an object"),
-        ({"awsBuckets": "all"}, "ssm-profile:awsBuckets", "is not one of standard, extended"),
+        ({"awsBuckets": "all"}, "ssm-profile:awsBuckets", '"all" is not a preset (current,'),
         ({"awsBuckets": "extend"}, "ssm-profile:awsBuckets", "did you mean extended?"),
+        ({"awsBuckets": '["patching"'}, "ssm-profile:awsBuckets", "expected a preset name or"),
     ],
 )
 def test_raw_string_values_are_typed_or_rejected(values, key, fragment):

@@ -14,6 +14,9 @@ CORE_POLICY = "AmazonSSMManagedInstanceCore"
 DHMC_POLICY = "AmazonSSMManagedEC2InstanceDefaultPolicy"
 DIRECTORY_SERVICE_POLICY = "AmazonSSMDirectoryServiceAccess"
 CLOUDWATCH_AGENT_POLICY = "CloudWatchAgentServerPolicy"
+# ssm-profile:corePolicy -> the AWS managed policy attached as the core. default-host: the same
+# actions as AmazonSSMManagedInstanceCore without ssm:GetParameter(s) on "*" (docs/aws-facts.md).
+CORE_POLICIES = {"instance-core": CORE_POLICY, "default-host": DHMC_POLICY}
 
 _AWS_MANAGED_POLICY = re.compile(r"arn:[a-z-]+:iam::aws:policy/(?:.*/)?([^/]+)")
 

@@ -27,6 +27,9 @@ _ROLE_DESCRIPTION = re.compile(r"[\t\n\r\u0020-\u007E\u00A1-\u00FF]*")
 _POLICY_ARN = re.compile(r"arn:([a-z-]+):iam::(aws|[0-9]{12}):policy/(.+)")
 # CreatePolicy's Path: stricter than a role's (no ':', '*', '~', ...)
 _POLICY_PATH = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
+# SSM parameter names: letters, digits, _.- and / between the levels of a hierarchy.
+_PARAMETER_PATH = re.compile(r"(/[A-Za-z0-9_.-]+)+/?")
+PARAMETER_LEVELS_LIMIT = 15
 
 CUSTOM_POLICY_BASE = "SSMInstanceProfileS3Policy"
 # AWS's documentation example account: what the offline plan and ssm_profile.testing assume.
@@ -184,6 +187,38 @@ def check_path(key: str, path: str) -> str:
             "policies use it too: use letters, digits and .,+@=_- between the slashes",
         )
     return path
+
+
+def check_parameter_path(key: str, value: Any) -> str:
+    """A Parameter Store path (``/app/prod/``, every parameter below it) or a parameter's full
+    name (``/app/prod/db-host``), as SSM names them: ``/`` between levels, at most 15 levels,
+    no name beginning with ``aws`` or ``ssm`` (reserved by AWS)."""
+    if not isinstance(value, str):
+        raise ConfigError(key, f"expected a parameter path string, got {json.dumps(value)}")
+    if "*" in value or "?" in value:
+        raise ConfigError(
+            key,
+            f"{q(value)}: wildcards are not allowed in a parameter path (a wildcard can grant "
+            "parameters you did not mean to); a path ending in / grants every parameter below it",
+        )
+    if not _PARAMETER_PATH.fullmatch(value):
+        raise ConfigError(
+            key,
+            f"{q(value)} is not a parameter path: begin with '/', separate levels by single "
+            "slashes, use letters, digits and _.- (e.g. /app/prod/ or /app/prod/db-host)",
+        )
+    levels = value.strip("/").split("/")
+    if len(levels) > PARAMETER_LEVELS_LIMIT:
+        raise ConfigError(
+            key, f"{q(value)} has {len(levels)} levels; SSM allows {PARAMETER_LEVELS_LIMIT}"
+        )
+    if levels[0].lower().startswith(("aws", "ssm")):
+        raise ConfigError(
+            key,
+            f"{q(value)}: parameter names beginning with aws or ssm are reserved by AWS; "
+            "this key grants your own parameters",
+        )
+    return value
 
 
 def check_role_description(key: str, description: str) -> str:

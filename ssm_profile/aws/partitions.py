@@ -1,21 +1,49 @@
 """AWS partitions and their Regions (pure data, no Pulumi).
 
-The Region lists match botocore's ``endpoints.json``; ``tests/test_partitions.py`` checks that
-they still do, so a new Region is one line here and a failing test tells you when.
+The names, DNS suffixes and Regions come from ``partitions.json`` beside this file, generated
+from botocore's ``partitions.json`` by :mod:`ssm_profile.aws.refresh_partitions`;
+``tests/test_partitions.py`` fails when the installed botocore knows more. The service
+principals are a fact of their own per partition (sources in docs/aws-facts.md): they are
+*not* ``SERVICE.<dnsSuffix>``, which would give ``ec2.amazonaws.eu`` in aws-eusc, a principal
+IAM refuses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+
+# The service principals of the services this project trusts, per partition.
+# ec2: ec2.amazonaws.com.cn in China, ec2.amazonaws.com everywhere else (also in aws-eusc and
+# the ISO partitions). ssm: ssm.amazonaws.com everywhere; in China the China docs name
+# ssm.amazonaws.com.cn while CDK and Terraform use ssm.amazonaws.com, which is unresolved.
+_COMMERCIAL = {"ec2": "ec2.amazonaws.com", "ssm": "ssm.amazonaws.com"}
+SERVICE_PRINCIPALS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "aws": _COMMERCIAL,
+        "aws-cn": {"ec2": "ec2.amazonaws.com.cn", "ssm": "ssm.amazonaws.com"},
+        "aws-us-gov": _COMMERCIAL,
+        "aws-eusc": _COMMERCIAL,
+        "aws-iso": _COMMERCIAL,
+        "aws-iso-b": _COMMERCIAL,
+        "aws-iso-e": _COMMERCIAL,
+        "aws-iso-f": _COMMERCIAL,
+    }
+)
 
 
 @dataclass(frozen=True)
 class Partition:
-    """One AWS partition: the ARN prefix, the DNS suffix of service principals, its Regions."""
+    """One AWS partition: the ARN prefix, its DNS suffix, its Regions and the service
+    principals trusted there."""
 
     name: str
     dns_suffix: str
     regions: tuple[str, ...]
+    principals: Mapping[str, str] = field(hash=False)
 
     def arn(self, service: str, region: str, account: str, resource: str) -> str:
         """Build ``arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE``."""
@@ -30,59 +58,32 @@ class Partition:
         return self.arn("s3", "", "", bucket if key is None else f"{bucket}/{key}")
 
     def service_principal(self, service: str) -> str:
-        """``ec2.amazonaws.com``, or ``ec2.amazonaws.com.cn`` in China."""
-        return f"{service}.{self.dns_suffix}"
+        """The principal of ``ec2`` or ``ssm`` in this partition (``ec2.amazonaws.com``;
+        ``ec2.amazonaws.com.cn`` in China)."""
+        return self.principals[service]
 
 
-PARTITIONS: dict[str, Partition] = {
-    p.name: p
-    for p in (
-        Partition(
-            "aws",
-            "amazonaws.com",
-            (
-                "af-south-1",
-                "ap-east-1",
-                "ap-east-2",
-                "ap-northeast-1",
-                "ap-northeast-2",
-                "ap-northeast-3",
-                "ap-south-1",
-                "ap-south-2",
-                "ap-southeast-1",
-                "ap-southeast-2",
-                "ap-southeast-3",
-                "ap-southeast-4",
-                "ap-southeast-5",
-                "ap-southeast-6",
-                "ap-southeast-7",
-                "ca-central-1",
-                "ca-west-1",
-                "eu-central-1",
-                "eu-central-2",
-                "eu-north-1",
-                "eu-south-1",
-                "eu-south-2",
-                "eu-west-1",
-                "eu-west-2",
-                "eu-west-3",
-                "il-central-1",
-                "me-central-1",
-                "me-south-1",
-                "mx-central-1",
-                "sa-east-1",
-                "us-east-1",
-                "us-east-2",
-                "us-west-1",
-                "us-west-2",
-            ),
-        ),
-        Partition("aws-cn", "amazonaws.com.cn", ("cn-north-1", "cn-northwest-1")),
-        Partition("aws-us-gov", "amazonaws.com", ("us-gov-east-1", "us-gov-west-1")),
-    )
-}
+def _load() -> dict[str, Partition]:
+    data = json.loads(resources.files(__package__).joinpath("partitions.json").read_text())
+    partitions = {}
+    for entry in data["partitions"]:
+        name = entry["name"]
+        if name not in SERVICE_PRINCIPALS:
+            raise RuntimeError(f"partitions.json names {name}, which has no service principals")
+        partitions[name] = Partition(
+            name,
+            entry["dnsSuffix"],
+            tuple(entry["regions"]),
+            MappingProxyType(dict(SERVICE_PRINCIPALS[name])),
+        )
+    return partitions
 
-ALL_REGIONS: dict[str, Partition] = {r: p for p in PARTITIONS.values() for r in p.regions}
+
+PARTITIONS: Mapping[str, Partition] = MappingProxyType(_load())
+
+ALL_REGIONS: Mapping[str, Partition] = MappingProxyType(
+    {r: p for p in PARTITIONS.values() for r in p.regions}
+)
 
 
 def partition_of(region: str) -> Partition | None:

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..aws import limits
+from ..aws.buckets import DEFAULT_PRESET
 from ..aws.names import check_path, check_policy_arn, check_role_description, check_tags
 from ..readonly import freeze
-from . import checks
+from . import checks, features
 from .checks import Check, Draft
 from .settings import MODES
-
-AWS_BUCKET_SETS = ("standard", "extended")
 
 
 @dataclass(frozen=True)
@@ -125,19 +124,29 @@ KEYS: tuple[Key, ...] = (
             "boolean", False, "Grant the AWS-owned SSM buckets of each Region (guide case 1)."
         ),
     ),
+    # A preset (string) or a list of features: Pulumi.yaml cannot type "string or list".
+    Key("awsBuckets", "aws_buckets", "string", DEFAULT_PRESET, features.aws_buckets),
+    Key("buckets", "buckets", "array", [], checks.buckets),
     Key(
-        "awsBuckets",
-        "aws_buckets",
+        "corePolicy",
+        "core_policy",
         "string",
-        "standard",
-        checks.one_of(AWS_BUCKET_SETS),
+        features.core_policy_default,
+        features.core_policy,
+    ),
+    Key(
+        "parameterPaths",
+        "parameter_paths",
+        "array",
+        [],
+        features.parameter_paths,
         schema=_typed(
-            "string",
-            "standard",
-            "standard | extended (adds document-attachments and macOS patching buckets)",
+            "array",
+            [],
+            "With corePolicy default-host: parameter paths the instances may read.",
+            items={"type": "string"},
         ),
     ),
-    Key("buckets", "buckets", "array", [], checks.buckets),
     Key(
         "directoryService",
         "directory_service",

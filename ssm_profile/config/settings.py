@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..aws.buckets import Selection
 from ..aws.names import custom_policy_names
 from ..aws.partitions import Partition
 
@@ -66,8 +67,10 @@ class Settings:
     tags: Mapping[str, str]
     regions: tuple[str, ...]
     vpc_endpoints: bool
-    aws_buckets: str
+    aws_buckets: Selection
     buckets: tuple[Bucket, ...]
+    core_policy: str
+    parameter_paths: tuple[str, ...]
     directory_service: bool
     cloud_watch_agent: bool
     managed_policies: tuple[str, ...]

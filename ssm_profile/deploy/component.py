@@ -13,7 +13,7 @@ import pulumi_aws as aws
 
 from ..aws.names import attachment_key, part_suffix, ssm_role_reference
 from ..aws.types import COMPONENT
-from ..blueprint import Blueprint
+from ..blueprint import ENDPOINT_POLICY_OUTPUT, Blueprint
 
 TYPE = COMPONENT
 
@@ -34,6 +34,9 @@ class SsmInstanceProfile(pulumi.ComponentResource):
         self.outputs = {"mode": s.mode, "plugins": [dict(p) for p in blueprint.plugins]}
         if blueprint.accepted_findings:
             self.outputs["acceptedFindings"] = [a.to_json() for a in blueprint.accepted_findings]
+        if blueprint.endpoint_policy is not None:
+            # what the VPC's S3 gateway endpoint must allow too (guide case 1)
+            self.outputs[ENDPOINT_POLICY_OUTPUT] = blueprint.endpoint_policy
 
         role_name = self._role()
         attachments = self._custom_policies(role_name) + self._managed_attachments(role_name)

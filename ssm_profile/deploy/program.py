@@ -42,6 +42,8 @@ def main() -> dict[str, Any]:
     settings = load()
     account_id = aws.get_caller_identity().account_id
     blueprint = resolve(settings, account_id)
+    for warning in blueprint.warnings:
+        pulumi.log.warn(warning)  # `pulumi up` prints it; the offline plan records it
     component = SsmInstanceProfile(COMPONENT_NAME, blueprint)
     for key, value in component.outputs.items():
         pulumi.export(key, value)

@@ -8,6 +8,7 @@ up as a failure here instead of a silently wrong plan.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -88,14 +89,32 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise NotImplementedError(f"the offline plan cannot answer invoke {args.token}")
 
 
+class EngineLog(logging.Handler):
+    """What the program logs through Pulumi's engine (``pulumi.log``). Pulumi's mocked engine
+    hands each message to the logger given to ``set_mocks``: :attr:`logger`, which keeps
+    the warnings here, in the order the program logged them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.warnings: list[str] = []
+        self.logger = logging.Logger("ssm-profile offline plan engine")  # not global
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            self.warnings.append(record.getMessage())
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """A mock monitor that keeps every registration, in registration order, each with the
     resource options the engine received (:data:`~ssm_profile.offline.planfile.OPTION_FIELDS`:
-    ``protect``, ``retainOnDelete``, ``deleteBeforeReplace``)."""
+    ``protect``, ``retainOnDelete``, ``deleteBeforeReplace``), and the engine log of the same
+    run (:attr:`log`)."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[dict[str, Any]] = []
+        self.log = EngineLog()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)

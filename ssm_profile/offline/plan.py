@@ -24,10 +24,14 @@ class Plan:
     stack: str
     resources: list[dict[str, Any]]
     outputs: dict[str, Any] = field(default_factory=dict)
+    # What the program logged as warnings through the (mocked) engine, in order.
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The plan file's object (:mod:`ssm_profile.offline.planfile`)."""
-        return planfile.plan_object(self.project, self.stack, self.resources, self.outputs)
+        return planfile.plan_object(
+            self.project, self.stack, self.resources, self.outputs, self.warnings
+        )
 
 
 def run_program(stack: StackConfig, account_id: str = DEFAULT_ACCOUNT_ID) -> Plan:
@@ -49,4 +53,10 @@ def run_program(stack: StackConfig, account_id: str = DEFAULT_ACCOUNT_ID) -> Pla
             return pulumi.Output.from_input(result).apply(outputs.update)
 
         _run()
-    return Plan(stack.project, stack.stack, monitor.registrations, plain(outputs))
+    return Plan(
+        stack.project,
+        stack.stack,
+        monitor.registrations,
+        plain(outputs),
+        list(monitor.log.warnings),
+    )

@@ -1,7 +1,7 @@
 """The plan file: the JSON object ``plan --format json`` prints and ``diff`` reads (pure).
 
 ``{"project", "stack", "resources": [{"urn", "type", "name", "inputs", "options"}],
-"outputs"}``: the one owner of that format, written by :func:`to_text` and read back by
+"outputs", "warnings"}``: the one owner of that format, written by :func:`to_text` and read back by
 :func:`read_plan` (docs/review.md).
 """
 
@@ -23,6 +23,8 @@ TOP_LEVEL: tuple[tuple[str, type, str], ...] = (
     ("resources", list, "an array"),
     ("outputs", dict, "an object"),
 )
+# Keys a plan file may lack: plans written before they existed.
+OPTIONAL_TOP_LEVEL: tuple[tuple[str, type, str], ...] = (("warnings", list, "an array"),)
 RESOURCE_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("urn", str, "a string"),
     ("type", str, "a string"),
@@ -51,13 +53,15 @@ def plan_object(
     stack: str,
     resources: Sequence[Mapping[str, Any]],
     outputs: Mapping[str, Any],
+    warnings: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The plan file's object from the recorded registrations."""
+    """The plan file's object from the recorded registrations and warnings."""
     return {
         "project": project,
         "stack": stack,
         "resources": [_resource(r) for r in resources],
         "outputs": dict(outputs),
+        "warnings": list(warnings),
     }
 
 
@@ -112,6 +116,12 @@ def check_plan(data: Any, source: str) -> dict[str, Any]:
             raise bad(f'"{key}" is missing')
         if not isinstance(data[key], kind):
             raise bad(f'"{key}" is {_json_kind(data[key])}, not {name}')
+    for key, kind, name in OPTIONAL_TOP_LEVEL:
+        if key in data and not isinstance(data[key], kind):
+            raise bad(f'"{key}" is {_json_kind(data[key])}, not {name}')
+    for index, warning in enumerate(data.get("warnings", ())):
+        if not isinstance(warning, str):
+            raise bad(f"warnings[{index}] is {_json_kind(warning)}, not a string")
     seen: set[str] = set()
     for index, resource in enumerate(data["resources"]):
         where = f"resources[{index}]"

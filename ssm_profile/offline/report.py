@@ -12,12 +12,15 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..blueprint import ENDPOINT_POLICY_OUTPUT
 from ..errors import visible
 from . import planfile
 from .markdown import md_code, md_document, md_fence, md_name, md_table
 
 # Inputs that hold IAM JSON documents as strings; shown parsed and pretty-printed.
 DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
+# Outputs that hold a policy document, each shown as a section of its own.
+DOCUMENT_OUTPUTS = {ENDPOINT_POLICY_OUTPUT: "S3 gateway endpoint policy"}
 
 
 def text_block(lines: Iterable[str]) -> str:
@@ -60,6 +63,8 @@ def to_text(plan: dict[str, Any]) -> str:
         f"{title(plan)}: {len(plan['resources'])} resources (offline plan)",
         "",
     ]
+    if plan.get("warnings"):
+        lines += ["Warnings:", *(f"    warning: {w}" for w in plan["warnings"]), ""]
     for resource in plan["resources"]:
         lines.append(f"+ {resource['type']}  {resource['name']}")
         for key, value in resource["inputs"].items():
@@ -71,7 +76,11 @@ def to_text(plan: dict[str, Any]) -> str:
         lines.append("")
     lines.append("Outputs:")
     for key, value in plan["outputs"].items():
-        lines.append(f"    {key}: {value_text(value)}")
+        if key in DOCUMENT_OUTPUTS and isinstance(value, str):
+            lines.append(f"    {key}:")
+            lines += _indent(document_text(value), "      ")
+        else:
+            lines.append(f"    {key}: {value_text(value)}")
     return text_block(lines)
 
 
@@ -81,8 +90,8 @@ def md_value(value: Any) -> str:
 
 
 def is_document(key: str, value: Any) -> bool:
-    """Whether an input holds an IAM JSON document (shown as a block, not inline)."""
-    return key in DOCUMENT_KEYS and isinstance(value, str)
+    """Whether an input (or output) holds an IAM JSON document (shown as a block, not inline)."""
+    return (key in DOCUMENT_KEYS or key in DOCUMENT_OUTPUTS) and isinstance(value, str)
 
 
 def to_markdown(
@@ -93,6 +102,9 @@ def to_markdown(
     ``cut(length)`` (:func:`.markdown.md_document`)."""
     resources = plan["resources"]
     parts = [f"### {title(plan, md_name)}: {len(resources)} resources (offline plan)"]
+    if plan.get("warnings"):
+        parts.append("#### Warnings")
+        parts.append("\n".join(f"- warning: {md_code(w)}" for w in plan["warnings"]))
     rows = []
     documents = []
     for number, resource in enumerate(resources, start=1):
@@ -122,15 +134,22 @@ def to_markdown(
         parts.append(
             md_table(
                 ["output", "value"],
-                [[md_code(key), _md_output(value)] for key, value in outputs.items()],
+                [[md_code(key), _md_output(key, value)] for key, value in outputs.items()],
             )
         )
     else:
         parts.append("(none)")
+    for key, heading in DOCUMENT_OUTPUTS.items():
+        if isinstance(outputs.get(key), str):
+            parts.append(f"#### {heading}")
+            parts.append(f"Output {md_code(key)}:")
+            parts.append(md_fence(document_text(outputs[key]).split("\n"), "json"))
     return md_document(parts, limit, cut)
 
 
-def _md_output(value: Any) -> str:
+def _md_output(key: str, value: Any) -> str:
+    if key in DOCUMENT_OUTPUTS and isinstance(value, str):
+        return f"see *{DOCUMENT_OUTPUTS[key]}*"
     if isinstance(value, list) and value:
         return "<br>".join(md_value(v) for v in value)
     return md_value(value)

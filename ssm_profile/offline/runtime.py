@@ -35,7 +35,7 @@ def mocked_runtime(
     mocks: RecordingMocks, project: str, stack: str, config: Mapping[str, str] | None = None
 ) -> Iterator[RecordingMonitor]:
     """Pulumi's runtime with ``mocks`` and ``config`` installed; yields the monitor that
-    records every registration.
+    records every registration (and, in ``monitor.log``, what the engine was told to log).
 
     A fresh loop whose executor has one worker: registrations reach the monitor in the order
     the program issues them, so two runs give identical bytes.
@@ -53,7 +53,9 @@ def mocked_runtime(
     monitor = RecordingMonitor(mocks)
     try:
         runtime_settings.ROOT.set(None)
-        pulumi.runtime.set_mocks(mocks, project, stack, preview=False, monitor=monitor)
+        pulumi.runtime.set_mocks(
+            mocks, project, stack, preview=False, logger=monitor.log.logger, monitor=monitor
+        )
         pulumi.runtime.set_all_config(dict(config or {}))
         yield monitor
     finally:

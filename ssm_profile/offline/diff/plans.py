@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...aws import types
-from ..report import DOCUMENT_KEYS
+from ..report import DOCUMENT_KEYS, DOCUMENT_OUTPUTS
 from .alerts import alerts_for
 from .model import MISSING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
 from .statements import diff_document, fields, keyed, statement_list
@@ -22,7 +22,8 @@ REPLACED_BY: dict[str, tuple[str, ...]] = {
     types.PROFILE: ("name", "path"),
     types.POLICY: ("name", "path", "description"),  # IAM policy descriptions are immutable
     types.ATTACHMENT: ("policyArn", "role"),
-    types.ACTIVATION: ("description", "expirationDate", "iamRole", "registrationLimit"),
+    # SSM cannot add or remove an activation's tags: a tag change replaces it (new id, code)
+    types.ACTIVATION: ("description", "expirationDate", "iamRole", "registrationLimit", "tags"),
 }
 
 
@@ -32,13 +33,15 @@ def _key(urn: str, stack: str) -> str:
     return urn[len(prefix) :] if urn.startswith(prefix) else urn
 
 
-def _input_diffs(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[InputDiff, ...]:
+def _input_diffs(
+    old: Mapping[str, Any], new: Mapping[str, Any], documents: tuple[str, ...] = DOCUMENT_KEYS
+) -> tuple[InputDiff, ...]:
     diffs = []
     for key in sorted(old.keys() | new.keys()):
         before, after = old.get(key, MISSING), new.get(key, MISSING)
         if before == after:
             continue
-        document = diff_document(before, after) if key in DOCUMENT_KEYS else None
+        document = diff_document(before, after) if key in documents else None
         diffs.append(InputDiff(key, before, after, document))
     return tuple(diffs)
 
@@ -134,6 +137,6 @@ def diff_plans(old: Mapping[str, Any], new: Mapping[str, Any]) -> PlanDiff:
         old_stack=old["stack"],
         new_stack=new["stack"],
         resources=diffs,
-        outputs=_input_diffs(old["outputs"], new["outputs"]),
+        outputs=_input_diffs(old["outputs"], new["outputs"], tuple(DOCUMENT_OUTPUTS)),
         alerts=alerts_for(diffs),
     )
