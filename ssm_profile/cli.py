@@ -66,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
         help="every stack in the stacks folder; a failing stack is reported after the others",
     )
     plan.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
+    plan.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="with --all, plan in N processes (default: one per core); the output is the same",
+    )
     plan.add_argument("--format", choices=sorted(report.RENDERERS), default="text")
     plan.add_argument(
         "--out",
@@ -162,7 +169,21 @@ def _write(path: Path, text: str) -> None:
         raise SsmProfileError(f"{path}: cannot write ({_why(error)})") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _plan(args: argparse.Namespace) -> int:
+    if args.jobs is None:
+        from .offline.batch import default_jobs
+
+        args.jobs = default_jobs()
     if not is_account_id(args.account_id):
         raise SsmProfileError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account id")
     project_dir = None
@@ -176,31 +197,29 @@ def _plan(args: argparse.Namespace) -> int:
         names = list_stacks(stacks_dir)
         if not names:
             raise SsmProfileError(f"no stack files (Pulumi.NAME.yaml) in {stacks_dir}")
-    from .offline.plan import run_program  # imports Pulumi: only the commands that run it
+    from .offline import batch  # imports Pulumi when it plans: only the commands that run it
 
-    render = report.RENDERERS[args.format]
+    job = batch.Job(stacks_dir, project_dir, args.account_id, args.format)
     failed = []
-    for number, name in enumerate(names):
+    for number, outcome in enumerate(batch.plan_all(job, names, args.jobs if args.all else 1)):
+        name = outcome.name
         target = args.out / f"{name}.{EXTENSIONS[args.format]}" if args.out else None
-        try:
-            stack = load_stack(name, stacks_dir, project_dir)
-            plan = run_program(stack, args.account_id)
-            text = render(plan.to_json())
-        except SsmProfileError as error:
+        if outcome.error is not None:
             if not args.all:
-                raise
-            _error_line(f"stack {name}: {error}")
+                raise SsmProfileError(outcome.error)
+            _error_line(f"stack {name}: {outcome.error}")
             failed.append(name)
             if target is not None:
                 _discard(target)  # never leave a stale plan behind
             continue
-        for warning in plan.warnings:
+        assert outcome.text is not None
+        for warning in outcome.warnings:
             _error_line(f"{f'stack {name}: ' if args.all else ''}{warning}", "warning")
         if target is not None:
-            _write(target, text)
+            _write(target, outcome.text)
             _print(visible(f"{name}: wrote {target}") + "\n")
         else:
-            _print(("\n" if number else "") + text)
+            _print(("\n" if number else "") + outcome.text)
     if failed:
         _error_line(f"{len(failed)} of {len(names)} stacks failed: {', '.join(failed)}")
         return 2

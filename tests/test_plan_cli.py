@@ -196,3 +196,36 @@ def test_usage_errors_exit_2(cli):
     with pytest.raises(SystemExit) as caught:
         cli("plan", "--stack", "dev", "--format", "yaml")
     assert caught.value.code == 2
+
+
+def test_jobs_give_the_same_files_and_lines_as_one_process(tmp_path, capsys, monkeypatch):
+    """plan --all --jobs N writes the same bytes and prints the same lines, in the same order,
+    as --jobs 1, a failing stack and warnings included."""
+    from helpers import REPO, write_stack
+
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    for i, region in enumerate(["us-east-1", "eu-west-1", "ap-southeast-5", "cn-north-1"]):
+        write_stack(stacks, f"s{i}", {"aws:region": region, "vpcEndpoints": True})
+    write_stack(stacks, "broken", {"aws:region": "us-east-1", "regions": ["us-*"]})
+    monkeypatch.chdir(REPO)
+    seen = {}
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"out{jobs}"
+        args = ["plan", "--all", "--jobs", jobs, "--stacks-dir", str(stacks), "--format", "json"]
+        status = main([*args, "--out", str(out)])
+        printed = capsys.readouterr()
+        files = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        seen[jobs] = (status, printed.out.replace(str(out), "OUT"), printed.err, files)
+    assert seen["1"] == seen["2"] == seen["3"]
+    status, _, err, files = seen["1"]
+    assert status == 2 and "error: stack broken: ssm-profile:regions[0]" in err
+    assert sorted(files) == ["s0.json", "s1.json", "s2.json", "s3.json"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(capsys, jobs):
+    with pytest.raises(SystemExit) as caught:
+        main(["plan", "--all", "--jobs", jobs])
+    assert caught.value.code == 2
+    assert "--jobs" in capsys.readouterr().err

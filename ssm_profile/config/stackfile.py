@@ -15,6 +15,7 @@ value is refused, so the plan never depends on the CLI's version.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,17 +121,36 @@ def default_stacks_dir(project_dir: Path | None = None) -> Path:
     return _stack_config_dir(project_dir, _read_yaml(project_dir / "Pulumi.yaml"))
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # _project reports it
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=16)
+def _project(
+    project_path: Path, stamp: tuple[int, int] | None
+) -> tuple[str, Path, tuple[dict[str, str], dict[str, str], dict[str, str]]]:
+    """``Pulumi.yaml`` read and checked once per process for all its stacks (``plan --all``);
+    ``stamp`` (modification time and size) reads it again when it changes. Callers copy
+    what they change."""
+    project_file = _read_yaml(project_path)
+    project = cliconfig.text_field(project_file, "name")
+    if not project:
+        raise SsmProfileError(f"{project_path}: `name` is missing or not a string")
+    folder = _stack_config_dir(project_path.parent, project_file)  # checked even when unused
+    return project, folder, cliconfig.project_config(project, project_file, project_path)
+
+
 def load_stack(
     stack: str, stacks_dir: Path | None = None, project_dir: Path | None = None
 ) -> StackConfig:
     """Merge ``Pulumi.yaml`` defaults and ``STACKS_DIR/Pulumi.STACK.yaml`` values."""
     project_dir = project_dir or find_project_dir()
     project_path = project_dir / "Pulumi.yaml"
-    project_file = _read_yaml(project_path)
-    project = cliconfig.text_field(project_file, "name")
-    if not project:
-        raise SsmProfileError(f"{project_path}: `name` is missing or not a string")
-    folder = _stack_config_dir(project_dir, project_file)  # checks it even when not used
+    project, folder, (defaults, types, required) = _project(project_path, _stamp(project_path))
     stacks_dir = folder if stacks_dir is None else stacks_dir
     stack_path = stacks_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
@@ -138,7 +158,7 @@ def load_stack(
         raise SsmProfileError(
             f"no stack file {stack_path} (stacks there: {', '.join(known) or 'none'})"
         )
-    config, types, required = cliconfig.project_config(project, project_file, project_path)
+    config = dict(defaults)
 
     stack_file = _read_yaml(stack_path, project)
     environment = stack_file.get("environment")

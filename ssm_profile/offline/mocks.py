@@ -98,6 +98,7 @@ class EngineLog(logging.Handler):
         super().__init__(logging.WARNING)
         self.warnings: list[str] = []
         self.logger = logging.Logger("ssm-profile offline plan engine")  # not global
+        self.logger.setLevel(logging.WARNING)  # the engine's debug lines cost no record
         self.logger.addHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:

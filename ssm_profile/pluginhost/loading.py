@@ -8,6 +8,7 @@ loaded. pluggy registers and verifies the implementations; the host then calls t
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import inspect
 import os
@@ -53,8 +54,15 @@ def new_manager() -> pluggy.PluginManager:
     return manager
 
 
+@functools.lru_cache(maxsize=8)
+def _entry_points(path: tuple[str, ...]) -> tuple[metadata.EntryPoint, ...]:
+    """Every installed entry point of group ``ssm_profile`` on ``path`` (``sys.path``): one
+    scan of the installed distributions per process, not one per plugin name and stack."""
+    return tuple(metadata.entry_points(group=ENTRY_POINT_GROUP))
+
+
 def _entry_point(name: str) -> metadata.EntryPoint | None:
-    found = list(metadata.entry_points(group=ENTRY_POINT_GROUP, name=name))
+    found = [ep for ep in _entry_points(tuple(sys.path)) if ep.name == name]
     if len(found) > 1:
         where = ", ".join(sorted(str(ep.dist.name if ep.dist else ep.value) for ep in found))
         raise PluginError(name, None, f"several distributions register this entry point: {where}")
