@@ -8,23 +8,21 @@ printed or written to ``--out DIR``; ``diff`` compares two ``plan --format json`
 finds changes, 2 on a configuration, plugin or input error, or when stdout or an ``--out``
 file cannot be written, printed as ``error:`` lines on stderr without a traceback.
 
-This module is the one place where ssm-profile's output reaches stdout and stderr (plugins
-print to stderr, :mod:`.pluginhost.loading`): every ``error:`` and ``warning:`` line
-is :func:`~ssm_profile.errors.visible`, and a character the terminal's encoding lacks is
-written as its JSON escape (``\\u00e9``), which keeps ``--format json`` valid JSON.
+Output reaches stdout, stderr and files only through :mod:`ssm_profile.streams` (plugins
+print to stderr, :mod:`.pluginhost.loading`).
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import streams
 from .aws.names import DEFAULT_ACCOUNT_ID, is_account_id
 from .config import load_settings
 from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks, load_stack
@@ -33,18 +31,6 @@ from .offline import diff, planfile, report
 
 # File name extension of each ``plan --format`` when written with ``--out``.
 EXTENSIONS = {"json": "json", "markdown": "md", "text": "txt"}
-# The codec error handler of stdout, stderr and --out files: what an encoding lacks, as JSON
-# escapes (a lone surrogate too, which even UTF-8 cannot hold).
-ESCAPE = "ssm_profile.escape"
-
-
-def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    return json.dumps(error.object[error.start : error.end])[1:-1], error.end
-
-
-codecs.register_error(ESCAPE, _escape_unencodable)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,80 +81,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class OutputError(SsmProfileError):
-    """stdout cannot be written: closed, a broken pipe, a full disk."""
-
-
-def _why(error: OSError) -> str:
-    return error.strerror or type(error).__name__
-
-
-def _silence_stdout() -> None:
-    """Point a failed stdout at the null device, so that the interpreter's last flush does
-    not fail again (a broken pipe) after the error is reported."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def _output(action: Callable[[], object]) -> None:
-    """Write or flush stdout; a failure is one :class:`OutputError`."""
-    try:
-        action()
-    except OSError as error:
-        _silence_stdout()
-        raise OutputError(f"stdout: cannot write ({_why(error)})") from None
-
-
-def _print(text: str) -> None:
-    if sys.stdout is None:  # started with stdout closed
-        raise OutputError("stdout: cannot write (it is closed)")
-    _output(lambda: sys.stdout.write(text))
-
-
-def _error_line(text: str, kind: str = "error") -> None:
-    """``error: <text>`` (or ``warning:``) on stderr; nothing when stderr itself is gone."""
-    try:
-        sys.stderr.write(f"{kind}: {visible(text)}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def _discard(path: Path) -> None:
-    """Remove a file that must not be mistaken for this run's plan, if it can be."""
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def _write(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all: a temporary file in the same folder, then renamed
-    over it (a symlink there is replaced, never written through). On failure, no file of
-    this name is left."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise SsmProfileError(f"--out {folder}: not a folder") from None
-    except OSError as error:
-        raise SsmProfileError(f"--out {folder}: cannot create it ({_why(error)})") from None
-    temporary = folder / f".{path.name}.tmp"
-    try:
-        temporary.unlink(missing_ok=True)
-        with open(temporary, "x", encoding="utf-8", errors=ESCAPE) as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        _discard(temporary)
-        _discard(path)
-        raise SsmProfileError(f"{path}: cannot write ({_why(error)})") from None
-
-
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -207,21 +119,21 @@ def _plan(args: argparse.Namespace) -> int:
         if outcome.error is not None:
             if not args.all:
                 raise SsmProfileError(outcome.error)
-            _error_line(f"stack {name}: {outcome.error}")
+            streams.error_line(f"stack {name}: {outcome.error}")
             failed.append(name)
             if target is not None:
-                _discard(target)  # never leave a stale plan behind
+                streams.discard(target)  # never leave a stale plan behind
             continue
         assert outcome.text is not None
         for warning in outcome.warnings:
-            _error_line(f"{f'stack {name}: ' if args.all else ''}{warning}", "warning")
+            streams.error_line(f"{f'stack {name}: ' if args.all else ''}{warning}", "warning")
         if target is not None:
-            _write(target, outcome.text)
-            _print(visible(f"{name}: wrote {target}") + "\n")
+            streams.write_file(target, outcome.text)
+            streams.print_out(visible(f"{name}: wrote {target}") + "\n")
         else:
-            _print(("\n" if number else "") + outcome.text)
+            streams.print_out(("\n" if number else "") + outcome.text)
     if failed:
-        _error_line(f"{len(failed)} of {len(names)} stacks failed: {', '.join(failed)}")
+        streams.error_line(f"{len(failed)} of {len(names)} stacks failed: {', '.join(failed)}")
         return 2
     return 0
 
@@ -235,7 +147,7 @@ def _diff(args: argparse.Namespace) -> int:
         raise SsmProfileError(
             f"{args.old}, {args.new}: values nested too deeply to compare"
         ) from None
-    _print(text)
+    streams.print_out(text)
     return 1 if result.changed else 0
 
 
@@ -245,38 +157,49 @@ def _plugins(args: argparse.Namespace) -> int:
     from .pluginhost.loading import load_plugins
 
     _, loaded = load_plugins(settings.plugins)
-    _print(json.dumps([p.describe() for p in loaded], indent=2) + "\n")
+    streams.print_out(json.dumps([p.describe() for p in loaded], indent=2) + "\n")
     return 0
 
 
-def _escape_what_streams_cannot_encode() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors=ESCAPE)
-        except (AttributeError, OSError, ValueError):
-            pass  # not a text stream of this process (closed, or replaced)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    _escape_what_streams_cannot_encode()
+    streams.escape_what_streams_cannot_encode()
     args = _parser().parse_args(argv)
     command = {"plan": _plan, "diff": _diff, "plugins": _plugins}[args.command]
     try:
         status = command(args)
-    except OutputError as error:
-        _error_line(str(error))
+    except streams.OutputError as error:
+        streams.error_line(str(error))
         return 2
     except SsmProfileError as error:
-        _error_line(str(error))
+        streams.error_line(str(error))
         status = 2
     except OSError as error:  # the disk or the folder under the command, not its input
         where = f"{error.filename}: " if error.filename else ""
-        _error_line(f"{where}{_why(error)}")
+        streams.error_line(f"{where}{streams.why(error)}")
         status = 2
     try:
         if sys.stdout is not None:
-            _output(sys.stdout.flush)
-    except OutputError as error:
-        _error_line(str(error))
+            streams.output(sys.stdout.flush)
+    except streams.OutputError as error:
+        streams.error_line(str(error))
         status = 2
     return status
+
+
+def run() -> None:
+    """``python -m ssm_profile`` and the ``ssm-profile`` script: :func:`main`, then exit
+    without the interpreter's shutdown.
+
+    Tearing down the modules Pulumi and gRPC load takes about a sixth of a plan's wall time
+    and does nothing for this process: :func:`main` has flushed stdout and stderr, written
+    every ``--out`` file atomically, and closed its worker pool. So the process ends with
+    ``os._exit``; atexit handlers do not run (the program registers none it relies on).
+    """
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)

@@ -25,6 +25,7 @@ STAGES = {
     "deploy": 7,
     "offline": 8,
     "cli": 9,
+    "streams": 9,
     "__main__": 9,
     "__init__": 9,
 }

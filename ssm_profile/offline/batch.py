@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import load_settings
 from ..config.stackfile import load_stack
 from ..errors import SsmProfileError
 from . import report
@@ -38,11 +39,16 @@ class Job:
 
 
 def plan_one(job: Job, name: str) -> Outcome:
-    """Load, plan and render one stack; a bad stack is an outcome, not an exception."""
-    from .plan import run_program  # imports Pulumi
+    """Load, plan and render one stack; a bad stack is an outcome, not an exception.
 
+    The stack file and its settings are checked before Pulumi is imported: a stack that a
+    config error stops costs no Pulumi (the program checks them again, as under ``pulumi
+    up``; the settings alone take well under a millisecond)."""
     try:
         stack = load_stack(name, job.stacks_dir, job.project_dir)
+        load_settings(stack.config, stack.project, stack.stack)
+        from .plan import run_program  # imports Pulumi
+
         plan = run_program(stack, job.account_id)
         text = report.RENDERERS[job.format](plan.to_json())
     except SsmProfileError as error:
