@@ -55,7 +55,9 @@ SSM_BUCKET_TEMPLATES = (
     "aws-ssm-document-attachments-REGION",
     "aws-patchmanager-macos-REGION",
 )
-_S3_ARN = re.compile(r"^arn:[a-z-]+:s3:::([^/]*)(/.*)?$")
+# Any S3 ARN, whatever stands in its Region and account (a '*' there must not hide a
+# wildcard bucket name): the bucket, or the access point's type word, then the rest.
+_S3_ARN = re.compile(r"arn:[a-z-]+:s3:[^:]*:[^:]*:([^/]*)(/.*)?", re.DOTALL)
 
 
 # --- reading resources ----------------------------------------------------------------------
@@ -104,7 +106,7 @@ def _actions_matching(statement: Mapping[str, Any], action: str) -> bool:
 
 
 def _s3_bucket_pattern(resource: str) -> str | None:
-    match = _S3_ARN.match(resource)
+    match = _S3_ARN.fullmatch(resource)
     return match.group(1) if match else None
 
 

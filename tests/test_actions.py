@@ -70,6 +70,20 @@ def test_the_gate_finds_what_parliaments_auditors_find(grant):
 
 def test_the_data_file_is_valid_json_of_the_documented_shape():
     data = json.loads(actiondata.DATA_FILE.read_text(encoding="utf-8"))
-    assert set(data) == {"source", "privilege_escalation", "credentials_exposure", "services"}
+    assert set(data) == {
+        "source",
+        "privilege_escalation",
+        "credentials_exposure",
+        "supplement",
+        "services",
+    }
     kms = data["services"]["kms"]
     assert set(kms) == {"resources", "actions"}
+
+
+def test_every_supplement_action_is_in_parliaments_database():
+    supplement = actiondata.SUPPLEMENT
+    names = [*supplement["credentials_exposure"]]
+    names += [a for actions in supplement["privilege_escalation"].values() for a in actions]
+    for name in names:
+        assert actions.expand_action(name), name

@@ -17,6 +17,9 @@ from ssm_profile.iam import gate, lint
 CROSS_ACCOUNT_ACL = "OwnBucketsCrossAccountAcl"
 
 ADVICE = "supports resource-level permissions; grant it on specific ARNs, not"
+EVERY_BUCKET = (
+    '{} on "*" reaches every bucket; the guide forbids wildcards in bucket names: list each bucket'
+)
 
 WILDCARD_BUCKET = (
     "has a wildcard in its bucket name; the guide forbids wildcards in bucket names and "
@@ -103,7 +106,10 @@ def statement(action, resource="*", effect="Allow", **extra):
 
 def test_star_resource_on_a_write_action_with_resource_level_permissions_is_refused():
     advice = 'supports resource-level permissions; grant it on specific ARNs, not "*"'
-    assert gate.statement_problems(statement("s3:PutObject")) == [f"action s3:PutObject {advice}"]
+    assert gate.statement_problems(statement("s3:PutObject")) == [
+        f"action s3:PutObject {advice}",
+        f"{EVERY_BUCKET.format('s3:PutObject')}",
+    ]
     assert gate.statement_problems(statement(["kms:Decrypt"])) == [f"action kms:Decrypt {advice}"]
 
 
@@ -120,12 +126,14 @@ def test_star_resource_on_actions_without_resource_level_permissions_is_accepted
     "action", ["s3:GetObject", "secretsmanager:GetSecretValue", "s3:GetEncryptionConfiguration"]
 )
 def test_star_resource_on_read_actions_with_resource_level_permissions_is_refused(action):
-    assert gate.statement_problems(statement(action)) == [f'action {action} {ADVICE} "*"']
+    every = [EVERY_BUCKET.format(action)] if action.startswith("s3:") else []
+    assert gate.statement_problems(statement(action)) == [f'action {action} {ADVICE} "*"', *every]
 
 
 def test_star_resource_on_a_list_action_with_a_resource_type_is_refused():
     assert gate.statement_problems(statement("s3:ListBucket")) == [
-        f'action s3:ListBucket {ADVICE} "*"'
+        f'action s3:ListBucket {ADVICE} "*"',
+        EVERY_BUCKET.format("s3:ListBucket"),
     ]
 
 

@@ -315,3 +315,25 @@ def test_the_packs_star_and_not_action_rule_agrees_with_the_programs(statement):
     )
     ssm_guardrails.validate_no_star_action(args, lambda message, urn=None: reported.append(message))
     assert bool(reported) == program
+
+
+def test_a_wildcard_region_in_an_s3_arn_does_not_hide_a_wildcard_bucket():
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "S",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:*::aws-ssm-*/*",
+                }
+            ],
+        }
+    )
+    reported: list[str] = []
+    args = ResourceValidationArgs(
+        POLICY, _props({"inputs": {"policy": document}}), "urn", "name", None, None
+    )
+    ssm_guardrails.validate_no_wildcard_region(args, lambda m, urn=None: reported.append(m))
+    assert len(reported) == 1 and "arn:aws:s3:*::aws-ssm-*/*" in reported[0]

@@ -71,16 +71,20 @@ def services() -> Mapping[str, Any]:
     return _data()["services"]
 
 
+@functools.cache
 def privilege_escalation_methods() -> Mapping[str, tuple[str, ...]]:
-    """parliament's privilege-escalation methods: name -> the actions that together allow it
-    (lowercase ``service:action``)."""
-    return {name: tuple(actions) for name, actions in _data()["privilege_escalation"].items()}
+    """Privilege-escalation methods, parliament's and the supplement's: name -> the actions
+    that together allow it (lowercase ``service:action``)."""
+    methods = {**_data()["privilege_escalation"], **_data()["supplement"]["privilege_escalation"]}
+    return {name: tuple(actions) for name, actions in methods.items()}
 
 
 @functools.cache
 def credentials_exposure_actions() -> frozenset[str]:
-    """Actions that can return credentials to the caller (lowercase), per parliament."""
-    return frozenset(_data()["credentials_exposure"])
+    """Actions that can return credentials to the caller (lowercase): parliament's list and
+    the supplement's (:data:`ssm_profile.iam.actiondata.SUPPLEMENT`)."""
+    data = _data()
+    return frozenset(data["credentials_exposure"] + data["supplement"]["credentials_exposure"])
 
 
 def data_source() -> str:

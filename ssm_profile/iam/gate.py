@@ -8,12 +8,13 @@ docs/guardrails.md says what the gate does and does not catch.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import wording
-from .actions import Action, credentials_exposure_actions, expand_action, resource_pattern
+from .actions import Action, credentials_exposure_actions, expand_action, services
 from .actions import privilege_escalation_methods as escalation
 from .findings import BUCKET_WILDCARD, Finding
 from .rules import action_problem, allow_with_not_problem
@@ -48,14 +49,29 @@ def as_broad_as_star(resource: str) -> bool:
     return "*" in parts[5] and not parts[5].strip("*?/:")
 
 
+@functools.cache
+def _s3_typed_heads() -> tuple[str, ...]:
+    """The starts of S3's ARNs that are not buckets or objects (``accesspoint/``, ``job/``,
+    ...), from AWS's templates: a bucket or object ARN starts with the bucket's name."""
+    templates = (t for _, t in services()["s3"]["resources"].values())
+    return tuple(sorted({t.split("${", 1)[0] for t in templates} - {""}))
+
+
+def s3_bucket_arn(resource: str) -> tuple[str, str, str] | None:
+    """``(bucket, Region, account)`` of an S3 bucket or object ARN, else ``None``."""
+    parts = resource.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "s3":
+        return None
+    if parts[5].startswith(_s3_typed_heads()):
+        return None
+    return parts[5].split("/", 1)[0], parts[3], parts[4]
+
+
 def s3_bucket_wildcard(resource: str) -> bool:
     """An S3 bucket or object ARN with ``*`` or ``?`` in the bucket name
-    (``arn:aws:s3:::aws-ssm-*/*``)."""
-    parts = resource.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "s3" or parts[3] or parts[4]:
-        return False
-    bucket = parts[5].split("/", 1)[0]
-    return "*" in bucket or "?" in bucket
+    (``arn:aws:s3:::aws-ssm-*/*``), whatever stands in its Region and account."""
+    found = s3_bucket_arn(resource)
+    return found is not None and _wild(found[0])
 
 
 def _wild(text: str) -> bool:
@@ -96,6 +112,10 @@ def statement_findings(statement: Mapping[str, Any]) -> list[Finding]:
     if structure:
         findings.append(Finding(STRUCTURE, structure, sids))
     resources = _strings(statement.get("Resource"))
+    for resource in resources:
+        found = s3_bucket_arn(resource)
+        if found is not None and (found[1] or found[2]):
+            findings.append(Finding(STRUCTURE, wording.s3_region_or_account(resource), sids))
     if allow:
         findings += [
             Finding(BUCKET_WILDCARD, wording.bucket_wildcard(r), sids)
@@ -193,6 +213,14 @@ def _broad_resources(
         for pattern, actions in offending.items():
             message = wording.broad(pattern, actions, where)
             findings.append(Finding("RESOURCE_WILDCARD", message, sids))
+            bucket_rule = any(s3_bucket_wildcard(r) for r in resources)  # said already
+            if (
+                any(a.service == "s3" for a in actions)
+                and where != "NotResource"
+                and not bucket_rule
+            ):
+                message = wording.every_bucket(pattern, where)
+                findings.append(Finding(BUCKET_WILDCARD, message, sids))
     first = next(iter(offending))
     for resource in resources:
         parts = resource.split(":", 5)
@@ -212,23 +240,45 @@ def _broad_resources(
     return findings
 
 
-# Two names no ARN pattern is written for: a pattern that matches both, in place of every
-# variable of AWS's ARN template, matches every resource of that type.
-_PROBES = ("a1", "Z-9")
+# A wildcard in a resource id must follow a literal prefix of at least this many characters
+# that the stack chose (secret:db-*, function:acme-*): ???*, *-?????? or a*, which name
+# (nearly) every resource of the type, do not pass.
+MIN_CHOSEN_PREFIX = 3
+# In an id that AWS assigns (i-0abc..., key UUIDs: template variables named ...Id), any
+# wildcard spans ids nobody chose; the secret's "SecretId" is its name.
+_NAMED_IDS = frozenset({"SecretId"})
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _names_any(part: str, template: str) -> bool:
+    """Whether the resource part, with IAM's wildcards, names any resource of the type that
+    ``template`` (AWS's ARN template of its resource part) describes."""
+    variables = _VARIABLE.findall(template)
+    wild = next((i for i, c in enumerate(part) if c in "*?"), None)
+    if not variables or wild is None:
+        return False
+    head, literal = template.split("${", 1)[0], part[:wild]
+    if not head:  # S3's ${BucketName}/...: the bucket-name rule (BUCKET_WILDCARD) judges it
+        return False
+    if len(literal) < len(head):  # a wildcard in the type itself (k*, ke?/...)
+        return head.startswith(literal)
+    if not literal.startswith(head):
+        return False  # a resource of another type
+    chosen = literal[len(head) :]
+    generated = len(variables) == 1 and variables[0].endswith("Id")
+    if generated and variables[0] not in _NAMED_IDS:
+        return True
+    return len(chosen) < MIN_CHOSEN_PREFIX
 
 
 def _every_of_its_type(
     service: str, part: str, offending: Mapping[str, Sequence[Action]]
 ) -> tuple[str, str] | None:
-    """``(resource type, action pattern)`` if the resource part names every resource of a
-    type the action is granted on."""
-    pattern = resource_pattern(part)
+    """``(resource type, action pattern)`` if the resource part names any resource of a type
+    the action is granted on (:func:`_names_any`)."""
     for action_pattern, actions in offending.items():
         for action in actions:
             for type_name, arn_service, template in action.arn_templates:
-                if arn_service != service or "${" not in template:
-                    continue
-                probes = (re.sub(r"\$\{[^}]*\}", probe, template) for probe in _PROBES)
-                if all(pattern.fullmatch(p) for p in probes):
+                if arn_service == service and _names_any(part, template):
                     return type_name, action_pattern
     return None

@@ -54,6 +54,20 @@ def bucket_wildcard(resource: str) -> str:
     )
 
 
+def s3_region_or_account(resource: str) -> str:
+    return (
+        f"resource {resource}: S3 bucket and object ARNs have no Region and no account "
+        "(arn:PARTITION:s3:::BUCKET/KEY)"
+    )
+
+
+def every_bucket(pattern: str, where: str) -> str:
+    return (
+        f"{pattern} on {where} reaches every bucket; the guide forbids wildcards in bucket "
+        "names: list each bucket"
+    )
+
+
 def broad(pattern: str, offending: Sequence[Action], where: str) -> str:
     return about(
         pattern,
@@ -116,6 +130,7 @@ def wildcard_field(resource: str, field: str, pattern: str, helper: str) -> str:
 
 def every_resource(resource: str, type_name: str, pattern: str) -> str:
     return (
-        f"resource {resource} names every {type_name} (its id is only a wildcard); {pattern} "
-        "supports resource-level permissions: name the resources"
+        f"resource {resource} names any {type_name} (a wildcard in an id AWS assigns, or "
+        f"after fewer than 3 characters of a name); {pattern} supports resource-level "
+        "permissions: name the resources, or a prefix of at least 3 characters"
     )
