@@ -168,10 +168,13 @@ def _accepted_findings(
         raise PolicyError(
             f"{who}: " + "; ".join(f.text() for f in refused) + acceptance_hint(refused)
         )
-    found = sorted([*extra.accepted, *accepted], key=lambda a: (a.sid, a.finding))
+    found = sorted([*extra.accepted, *accepted], key=lambda a: (a.sid, a.finding, a.subject))
     sids = [s.sid for s in statements]
     for index, entry in enumerate(settings.accept_findings):
-        if any((a.sid, a.finding) == (entry.sid, entry.finding) for a in found):
+        if any(
+            (a.sid, a.finding) == (entry.sid, entry.finding) and entry.subject in (None, a.subject)
+            for a in found
+        ):
             continue
         key = f"{k('acceptFindings')}[{index}]"
         if entry.sid not in sids:
@@ -179,10 +182,11 @@ def _accepted_findings(
         if entry.finding not in CODES:
             hint = suggest(entry.finding, list(CODES))
             raise ConfigError(key, f"{q(entry.finding)} is not a finding code{hint}")
+        what = f"{entry.finding} finding" + (f" on {entry.subject}" if entry.subject else "")
         raise ConfigError(
             key,
-            f"statement {entry.sid} has no {entry.finding} finding; remove this entry (an "
-            "acceptance must match a finding of the gate)",
+            f"statement {entry.sid} has no {what}; remove this entry (an acceptance must match "
+            "a finding of the gate)",
         )
     return tuple(found)
 

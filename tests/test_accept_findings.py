@@ -31,6 +31,7 @@ def test_an_accepted_finding_deploys_and_is_an_output(plan_stack, plugin_dir):
         {
             "sid": "AcmeDeploy",
             "finding": "CREDENTIALS_EXPOSURE",
+            "subject": "sts:AssumeRole",
             "reason": REASON,
             "detail": "action sts:AssumeRole can return credentials to the caller "
             "(parliament's credentials-exposure list); remove it",
@@ -124,3 +125,38 @@ def test_escalation_across_two_plugins_is_found_on_the_final_statements(resolve_
         ("AcmePass", "PERMISSIONS_MANAGEMENT", "acme_pass"),
         ("AcmeRun", "PRIVILEGE_ESCALATION", None),
     ]
+
+
+def test_one_entry_accepts_one_finding_not_every_finding_of_its_code(resolve_stack, plugin_dir):
+    """Red team: one entry used to accept every CREDENTIALS_EXPOSURE of the statement,
+    including actions added after the review."""
+    more = {**ASSUME, "Action": ["sts:AssumeRole", "sts:GetSessionToken"]}
+    name = statements_plugin(plugin_dir, "acme_more", json.dumps([more]))
+    config = {
+        "plugins": [name],
+        "acceptFindings": accepting(("AcmeDeploy", "CREDENTIALS_EXPOSURE")),
+    }
+    assert error_of(resolve_stack, config) == (
+        "ssm-profile:acceptFindings[0]: would accept 2 CREDENTIALS_EXPOSURE findings of "
+        "statement AcmeDeploy (sts:AssumeRole, sts:GetSessionToken); an entry accepts one: "
+        "give each its own entry with subject"
+    )
+    config["acceptFindings"] = [
+        {**entry, "subject": subject}
+        for entry in accepting(("AcmeDeploy", "CREDENTIALS_EXPOSURE"))
+        for subject in ("sts:AssumeRole", "sts:GetSessionToken")
+    ]
+    blueprint = resolve_stack(config)
+    assert [a.subject for a in blueprint.accepted_findings] == [
+        "sts:AssumeRole",
+        "sts:GetSessionToken",
+    ]
+
+
+def test_an_entry_with_a_subject_accepts_only_that_subject(resolve_stack, plugin_dir):
+    more = {**ASSUME, "Action": ["sts:AssumeRole", "sts:GetSessionToken"]}
+    name = statements_plugin(plugin_dir, "acme_more", json.dumps([more]))
+    entry = {**accepting(("AcmeDeploy", "CREDENTIALS_EXPOSURE"))[0], "subject": "sts:AssumeRole"}
+    message = error_of(resolve_stack, {"plugins": [name], "acceptFindings": [entry]})
+    assert "action sts:GetSessionToken can return credentials" in message
+    assert "sts:AssumeRole can return" not in message

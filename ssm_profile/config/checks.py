@@ -30,7 +30,7 @@ from .settings import AcceptedFinding, Activation, Bucket
 
 _BUCKET_KEYS = ("name", "prefix", "crossAccount", "encrypted")
 _ACTIVATION_KEYS = ("registrationLimit", "expirationDate", "description")
-_ACCEPT_KEYS = ("sid", "finding", "reason")
+_ACCEPT_KEYS = ("sid", "finding", "reason", "subject")
 _CODE = re.compile(r"[A-Z][A-Z_]{0,63}")
 # A full RFC 3339 timestamp with a zone, as the SSM API wants (2030-01-31T00:00:00Z).
 _RFC3339 = re.compile(
@@ -211,9 +211,14 @@ def _accepted(key: str, item: Any) -> AcceptedFinding:
     for field in item:
         if field not in _ACCEPT_KEYS:
             raise ConfigError(f"{key}.{field}", f"unknown field{suggest(field, _ACCEPT_KEYS)}")
-    for field in _ACCEPT_KEYS:
+    for field in _ACCEPT_KEYS[:3]:
         if field not in item:
             raise ConfigError(f"{key}.{field}", "is required (sid, finding and reason)")
+    subject = item.get("subject")
+    if subject is not None and (not isinstance(subject, str) or not subject.strip()):
+        raise ConfigError(
+            f"{key}.subject", "expected the action, resource or method the finding names"
+        )
     sid, finding, reason = item["sid"], item["finding"], item["reason"]
     if not isinstance(sid, str) or not is_sid(sid):
         raise ConfigError(
@@ -228,16 +233,16 @@ def _accepted(key: str, item: Any) -> AcceptedFinding:
         raise ConfigError(f"{key}.reason", "say why the finding is accepted: a non-empty string")
     if len(reason) > 500 or any(not c.isprintable() for c in reason):
         raise ConfigError(f"{key}.reason", "must be one line of at most 500 printable characters")
-    return AcceptedFinding(sid, finding, reason)
+    return AcceptedFinding(sid, finding, reason, subject)
 
 
 def accept_findings(key: str, items: list[Any], draft: Draft) -> tuple[AcceptedFinding, ...]:
     """Each entry {sid, finding, reason} accepts one finding of one statement, once."""
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str | None], int] = {}
     accepted = []
     for index, item in enumerate(items):
         entry = _accepted(f"{key}[{index}]", item)
-        at = seen.setdefault((entry.sid, entry.finding), index)
+        at = seen.setdefault((entry.sid, entry.finding, entry.subject), index)
         if at != index:
             raise ConfigError(
                 f"{key}[{index}]", f"accepts {entry.finding} of {entry.sid} again (also at [{at}])"

@@ -43,6 +43,7 @@ class AcceptedFinding:
     sid: str
     finding: str
     reason: str
+    subject: str | None = None  # the action, resource or method, when the Sid has several
 
 
 @dataclass(frozen=True)

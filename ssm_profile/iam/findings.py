@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..config.reader import k
 from ..config.settings import AcceptedFinding
+from ..errors import ConfigError
 
 # code -> what it means, for docs and error messages
 CODES = {
@@ -36,6 +38,7 @@ class Finding:
     code: str
     message: str
     sids: tuple[str, ...] = ()
+    subject: str = ""  # the action pattern, resource or escalation method it names
 
     @property
     def acceptable(self) -> bool:
@@ -66,6 +69,7 @@ class Accepted:
 
     sid: str
     finding: str
+    subject: str
     reason: str
     detail: str
     plugin: str | None = None
@@ -74,10 +78,19 @@ class Accepted:
         return {
             "sid": self.sid,
             "finding": self.finding,
+            "subject": self.subject,
             "reason": self.reason,
             "detail": self.detail,
             "plugin": self.plugin,
         }
+
+
+def _covers(entry: AcceptedFinding, finding: Finding) -> bool:
+    return (
+        entry.sid in finding.sids
+        and entry.finding == finding.code
+        and entry.subject in (None, finding.subject)
+    )
 
 
 def accept(
@@ -85,18 +98,33 @@ def accept(
     acceptances: Sequence[AcceptedFinding],
     plugin: str | None = None,
 ) -> tuple[list[Accepted], list[Finding]]:
-    """Split ``findings`` into those an acceptance covers (by Sid and code) and the rest."""
-    by_key = {(a.sid, a.finding): a for a in acceptances}
+    """Split ``findings`` into those an acceptance covers and the rest.
+
+    An acceptance covers one finding: its Sid and code, and its subject (the action,
+    resource or method the finding names) when it gives one. An entry without a subject that
+    would cover several findings is an error naming the entry and the subjects to choose
+    from, so one entry never accepts more than was reviewed.
+    """
     accepted, refused = [], []
     for finding in findings:
-        entry = next(
-            (by_key[(sid, finding.code)] for sid in finding.sids if (sid, finding.code) in by_key),
-            None,
-        )
-        if entry is None or not finding.acceptable:
+        covering = [
+            (i, e) for i, e in enumerate(acceptances) if finding.acceptable and _covers(e, finding)
+        ]
+        if not covering:
             refused.append(finding)
-        else:
-            accepted.append(
-                Accepted(entry.sid, finding.code, entry.reason, finding.message, plugin)
+            continue
+        index, entry = covering[0]
+        others = [f for f in findings if _covers(entry, f)]
+        if len(others) > 1:
+            subjects = ", ".join(f.subject for f in others)
+            raise ConfigError(
+                f"{k('acceptFindings')}[{index}]",
+                f"would accept {len(others)} {entry.finding} findings of statement {entry.sid} "
+                f"({subjects}); an entry accepts one: give each its own entry with subject",
             )
+        accepted.append(
+            Accepted(
+                entry.sid, finding.code, finding.subject, entry.reason, finding.message, plugin
+            )
+        )
     return accepted, refused

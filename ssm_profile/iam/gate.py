@@ -118,7 +118,7 @@ def statement_findings(statement: Mapping[str, Any]) -> list[Finding]:
             findings.append(Finding(STRUCTURE, wording.s3_region_or_account(resource), sids))
     if allow:
         findings += [
-            Finding(BUCKET_WILDCARD, wording.bucket_wildcard(r), sids)
+            Finding(BUCKET_WILDCARD, wording.bucket_wildcard(r), sids, r)
             for r in resources
             if s3_bucket_wildcard(r)
         ]
@@ -149,7 +149,7 @@ def _expand(
                 continue
             if allow and key == "Action" and service_wide(action):
                 message = wording.service_wide(action)
-                findings.append(Finding("SERVICE_WIDE_ACTION", message, sids))
+                findings.append(Finding("SERVICE_WIDE_ACTION", message, sids, action))
                 continue
             try:
                 found = expand_action(action)
@@ -158,7 +158,7 @@ def _expand(
                 findings.append(Finding(STRUCTURE, message, sids))
                 continue
             if not found:
-                findings.append(Finding("UNKNOWN_ACTION", wording.unknown(action), sids))
+                findings.append(Finding("UNKNOWN_ACTION", wording.unknown(action), sids, action))
             elif key == "Action":
                 expanded[action] = found
     return expanded
@@ -175,20 +175,21 @@ def _dangerous_actions(
         managing = [a for a in actions if a.manages_permissions]
         if managing:
             message = wording.manages_permissions(pattern, managing)
-            findings.append(Finding("PERMISSIONS_MANAGEMENT", message, sids))
+            findings.append(Finding("PERMISSIONS_MANAGEMENT", message, sids, pattern))
         alone = {m for m, names in methods.items() if len(names) == 1}
         escalating = [a for a in actions if any((str(a).lower(),) == methods[m] for m in alone)]
         if escalating:
             message = wording.escalates(pattern, escalating)
-            findings.append(Finding("PRIVILEGE_ESCALATION", message, sids))
+            findings.append(Finding("PRIVILEGE_ESCALATION", message, sids, pattern))
         exposing = [a for a in actions if str(a).lower() in credentials]
         if exposing:
             message = wording.exposes_credentials(pattern, exposing)
-            findings.append(Finding("CREDENTIALS_EXPOSURE", message, sids))
+            findings.append(Finding("CREDENTIALS_EXPOSURE", message, sids, pattern))
     every = {str(a).lower() for actions in expanded.values() for a in actions}
     for method, names in methods.items():
         if len(names) > 1 and set(names) <= every:
-            findings.append(Finding("PRIVILEGE_ESCALATION", wording.combination(method), sids))
+            message = wording.combination(method)
+            findings.append(Finding("PRIVILEGE_ESCALATION", message, sids, method))
     return findings
 
 
@@ -212,7 +213,7 @@ def _broad_resources(
     if where:
         for pattern, actions in offending.items():
             message = wording.broad(pattern, actions, where)
-            findings.append(Finding("RESOURCE_WILDCARD", message, sids))
+            findings.append(Finding("RESOURCE_WILDCARD", message, sids, pattern))
             bucket_rule = any(s3_bucket_wildcard(r) for r in resources)  # said already
             if (
                 any(a.service == "s3" for a in actions)
@@ -220,7 +221,7 @@ def _broad_resources(
                 and not bucket_rule
             ):
                 message = wording.every_bucket(pattern, where)
-                findings.append(Finding(BUCKET_WILDCARD, message, sids))
+                findings.append(Finding(BUCKET_WILDCARD, message, sids, pattern))
     first = next(iter(offending))
     for resource in resources:
         parts = resource.split(":", 5)
@@ -228,15 +229,15 @@ def _broad_resources(
             continue
         if _wild(parts[3]):
             message = wording.wildcard_field(resource, "Region", first, "context.regions")
-            findings.append(Finding("REGION_WILDCARD", message, sids))
+            findings.append(Finding("REGION_WILDCARD", message, sids, resource))
         if _wild(parts[4]):
             message = wording.wildcard_field(resource, "account", first, "context.account_id")
-            findings.append(Finding("ACCOUNT_WILDCARD", message, sids))
+            findings.append(Finding("ACCOUNT_WILDCARD", message, sids, resource))
         every = _every_of_its_type(parts[2], parts[5], offending)
         if every is not None:
             type_name, pattern = every
             message = wording.every_resource(resource, type_name, pattern)
-            findings.append(Finding("RESOURCE_ID_WILDCARD", message, sids))
+            findings.append(Finding("RESOURCE_ID_WILDCARD", message, sids, resource))
     return findings
 
 

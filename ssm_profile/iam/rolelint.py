@@ -42,5 +42,5 @@ def role_findings(statements: Sequence[Statement]) -> list[Finding]:
             continue
         sids = tuple(sid for sid, actions in granted.items() if actions & wanted)
         message = wording.combination(method, " and ".join(sids))
-        findings.append(Finding("PRIVILEGE_ESCALATION", message, sids))
+        findings.append(Finding("PRIVILEGE_ESCALATION", message, sids, method))
     return findings
