@@ -2,7 +2,8 @@
 #   make plan   offline plan of the dev stack (STACK=prod for another)
 #   make test   lint (ruff, actionlint on .github/workflows) and the whole test suite
 #   make bench  time the offline plan against the import floor (benchmarks/bench_plan.py)
-#   make data   regenerate ssm_profile/iam/parliament_actions.json from the installed parliament
+#   make data   regenerate the shipped data: parliament's actions, then the verdicts on AWS's
+#               managed policies (which use them), from the installed parliament and moto
 # Both create .venv and install the pinned requirements on first use; `pulumi up` uses the
 # same .venv (Pulumi.yaml: runtime.options.virtualenv). `make test` also installs the
 # workflow linter from package-lock.json into node_modules (needs Node.js and npm).
@@ -49,3 +50,4 @@ bench: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m ssm_profile.iam.actiondata
+	$(BIN)/python -m ssm_profile.iam.managed_data

@@ -20,6 +20,7 @@ from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
 from .iam.findings import CODES, Accepted, accept, acceptance_hint
+from .iam.managed import managed_policy_content_problem
 from .iam.packing import min_policies, pack
 from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
@@ -104,6 +105,22 @@ def _policy_names(settings: Settings, count: int) -> list[str]:
                 "characters; use a shorter stack name"
             )
     return names
+
+
+def _check_managed_content(settings: Settings, arns: Sequence[str], extra: Contributions) -> None:
+    """Every AWS managed policy exists and grants nothing the gate refuses
+    (:mod:`ssm_profile.iam.managed`), named by its key or plugin."""
+    for arn in arns:
+        problem = managed_policy_content_problem(arn)
+        if problem is None:
+            continue
+        if arn in settings.managed_policies:
+            raise ConfigError(
+                f"{k('managedPolicies')}[{settings.managed_policies.index(arn)}]", problem
+            )
+        if arn in extra.policy_owners:
+            raise PluginError(extra.policy_owners[arn], "ssm_profile_managed_policies", problem)
+        raise PolicyError(problem)  # a policy the guide attaches: the data file is wrong
 
 
 def _check_not_own_policies(settings: Settings, account_id: str, names: Sequence[str]) -> None:
@@ -209,6 +226,7 @@ def build_blueprint(
         statements.append(statement)
     arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
     _check_attachment_keys(settings, arns)
+    _check_managed_content(settings, arns, extra)
     # A stack that cannot fit its quota fails before the packing work.
     least = min_policies(statements)  # exact when everything fits one policy
     _check_quota(settings, len(arns), least, exact=least <= 1)

@@ -29,11 +29,28 @@ from ssm_profile.offline.plan import Plan
 REPO = Path(__file__).resolve().parents[1]
 ACCOUNT = DEFAULT_ACCOUNT_ID
 
+# AWS managed policies that exist and that the least-privilege gate lets through (checked in
+# tests/test_managed_policies.py): for tests that need several attachments.
+HARMLESS_MANAGED = (
+    "AmazonSSMPatchAssociation",
+    "CloudWatchAgentAdminPolicy",
+    "AmazonSSMReadOnlyAccess",
+    "CloudWatchReadOnlyAccess",
+    "CloudWatchLogsReadOnlyAccess",
+    "CloudWatchEventsReadOnlyAccess",
+    "CloudWatchSyntheticsReadOnlyAccess",
+    "AmazonCloudWatchRUMReadOnlyAccess",
+    "CloudWatchApplicationInsightsReadOnlyAccess",
+    "CloudWatchInternetMonitorReadOnlyAccess",
+    "service-role/CloudWatchEventsInvocationAccess",
+)
+
 __all__ = [
     "ACCOUNT",
     "ACTIVATION",
     "ATTACHMENT",
     "COMPONENT",
+    "HARMLESS_MANAGED",
     "POLICY",
     "PROFILE",
     "REPO",

@@ -11,6 +11,7 @@ import pytest
 from helpers import (
     ACCOUNT,
     ACTIVATION,
+    HARMLESS_MANAGED,
     POLICY,
     PROFILE,
     ROLE,
@@ -206,7 +207,7 @@ KEY_CASES = [
         "maxManagedPolicies",
         11,
         check_max_managed_policies,
-        {"managedPolicies": [f"P{i}" for i in range(10)]},
+        {"managedPolicies": list(HARMLESS_MANAGED[:10])},
     ),
     key_case("protect", True, check_protect),
     key_case("activation", {"registrationLimit": 7}, check_activation, {"mode": "hybrid"}),

@@ -109,15 +109,15 @@ def test_iam_accepts_every_resource_of_the_stack(emulator, case):
 
 
 def test_a_managed_policy_that_does_not_exist_is_refused(emulator, plan_stack):
-    plan = plan_stack({"managedPolicies": ["AmazonSSMManagedInstanceCoreV2"]}, region="eu-west-1")
-    settings = load_settings(
-        {
-            "aws:region": "eu-west-1",
-            "ssm-profile:managedPolicies": '["AmazonSSMManagedInstanceCoreV2"]',
-        },
-        plan.project,
-        plan.stack,
-    )
+    """The harness's own check: the plan refuses unknown policies first (iam/managed.py), so
+    the plan is edited after planning."""
+    plan = plan_stack({"managedPolicies": ["AmazonSSMPatchAssociation"]}, region="eu-west-1")
+    for resource in plan.resources:
+        if resource["inputs"].get("policyArn", "").endswith("/AmazonSSMPatchAssociation"):
+            resource["inputs"]["policyArn"] = (
+                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCoreV2"
+            )
+    settings = load_settings({"aws:region": "eu-west-1"}, plan.project, plan.stack)
     with pytest.raises(EmulatorError, match="AmazonSSMManagedInstanceCoreV2") as error:
         with deploy(emulator, plan, settings):
             pass

@@ -133,7 +133,7 @@ def test_default_host_management_uses_the_partition(plan_stack, region, partitio
 def test_managed_policy_arns_in_the_stacks_partition_are_accepted(
     plan_stack, region, partition, principal
 ):
-    arn = f"arn:{partition}:iam::aws:policy/service-role/AmazonEC2RoleforSSM"
+    arn = f"arn:{partition}:iam::aws:policy/service-role/CloudWatchEventsInvocationAccess"
     boundary = f"arn:{partition}:iam::{ACCOUNT}:policy/Boundary"
     plan = plan_stack({"managedPolicies": [arn], "permissionsBoundary": boundary}, region=region)
     assert arn in attached(plan)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ACCOUNT, REPO, write_stack
+from helpers import ACCOUNT, HARMLESS_MANAGED, REPO, write_stack
 
 from ssm_profile.cli import main
 from ssm_profile.config import KEYS, KNOWN_KEYS, load_settings
@@ -654,7 +654,7 @@ ERROR_CASES = [
             "directoryService": True,
             "cloudWatchAgent": True,
             "buckets": ["logs"],
-            "managedPolicies": [f"Policy{i}" for i in range(8)],
+            "managedPolicies": list(HARMLESS_MANAGED[:8]),
         },
         "ssm-profile:maxManagedPolicies",
         "this stack needs 12 managed policies on the role (11 AWS managed, 1 custom) but the "
@@ -1182,12 +1182,12 @@ def test_over_broad_rule_follows_the_partition():
 def test_narrow_and_customer_managed_policies_pass_the_over_broad_rule():
     policies = [
         "AmazonSSMPatchAssociation",
-        "service-role/AmazonEC2RoleforSSM",
+        "service-role/CloudWatchEventsInvocationAccess",
         "arn:aws:iam::111122223333:policy/TeamFullAccess",  # the account's own: not judged
     ]
     raw = {"aws:region": "us-east-1", "ssm-profile:managedPolicies": json.dumps(policies)}
     assert load_settings(raw, "ssm-profile", "test").managed_policies == (
         "arn:aws:iam::aws:policy/AmazonSSMPatchAssociation",
-        "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM",
+        "arn:aws:iam::aws:policy/service-role/CloudWatchEventsInvocationAccess",
         "arn:aws:iam::111122223333:policy/TeamFullAccess",
     )

@@ -28,6 +28,7 @@ class Contributions:
     statements: tuple[Statement, ...] = ()
     owners: Mapping[str, str] = field(default_factory=_empty)
     managed_policy_arns: tuple[str, ...] = ()
+    policy_owners: Mapping[str, str] = field(default_factory=_empty)  # ARN -> plugin
     tags: Mapping[str, str] = field(default_factory=_empty)
     sources: tuple[Mapping[str, Any], ...] = ()
     accepted: tuple[Accepted, ...] = ()  # gate findings the stack accepts

@@ -108,7 +108,7 @@ class _Merge:
         self.settings = settings
         self.statements: dict[str, tuple[str, Statement]] = {}
         self.accepted: list[Accepted] = []
-        self.arns: set[str] = set()
+        self.arns: dict[str, str] = {}  # ARN -> the first plugin that asked for it
         # tag key -> (owner, value); the owner None is the stack's own ssm-profile:tags
         self.tags: dict[str, tuple[str | None, str]] = {
             key: (None, value) for key, value in settings.tags.items()
@@ -140,7 +140,8 @@ class _Merge:
             _sequence(plugin, MANAGED_POLICIES, result, "policy names or ARNs")
         ):
             try:
-                self.arns.add(policy_ref_arn(f"[{index}]", item, self.settings.partition))
+                arn = policy_ref_arn(f"[{index}]", item, self.settings.partition)
+                self.arns.setdefault(arn, plugin.name)
             except ConfigError as error:
                 raise PluginError(plugin.name, MANAGED_POLICIES, f"policy {error}") from None
 
@@ -173,6 +174,7 @@ class _Merge:
             statements=tuple(s for _, s in self.statements.values()),
             owners=MappingProxyType({sid: owner for sid, (owner, _) in self.statements.items()}),
             managed_policy_arns=tuple(sorted(self.arns)),
+            policy_owners=MappingProxyType(dict(sorted(self.arns.items()))),
             tags=MappingProxyType(dict(sorted(plugin_tags.items()))),
             sources=tuple(p.describe() for p in sorted(plugins, key=lambda p: p.name)),
             accepted=tuple(self.accepted),

@@ -1,0 +1,56 @@
+"""AWS managed policies judged by their content (pure, no Pulumi).
+
+The shipped file ``managed_policies.json`` (:mod:`ssm_profile.iam.managed_data`) holds every
+AWS managed policy moto's copy knows, with what the least-privilege gate refuses in it. A
+policy the file does not know is most likely a typo, which AttachRolePolicy would refuse
+with NoSuchEntity; one that grants what the gate refuses would hand the instances exactly
+what plugin statements may not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .managed_data import DATA_FILE
+
+_AWS_MANAGED = re.compile(r"arn:[a-z-]+:iam::aws:policy/(.+)")
+
+
+@functools.cache
+def _data() -> Mapping[str, Any]:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def source() -> str:
+    return _data()["source"]
+
+
+def managed_policy_content_problem(arn: str) -> str | None:
+    """Why an AWS managed policy may not be attached, by its content, or ``None`` (customer
+    managed policies are the account's own and not judged)."""
+    match = _AWS_MANAGED.fullmatch(arn)
+    if not match:
+        return None
+    name, policies = match.group(1), _data()["policies"]
+    entry = policies.get(name)
+    if entry is None:
+        elsewhere = [known for known in policies if known.rsplit("/", 1)[-1] == name]
+        close = elsewhere or difflib.get_close_matches(name, list(policies), n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return (
+            f"{arn} is not an AWS managed policy ({source()}), so AttachRolePolicy would "
+            f"refuse it{hint}"
+        )
+    if entry["refused"]:
+        shown = ", ".join(entry["refused"])
+        more = f" and {entry['more']} more" if entry.get("more") else ""
+        return (
+            f"{arn} grants what the least-privilege gate refuses ({shown}{more}); attach a "
+            "narrower policy or grant what the instances need in statements"
+        )
+    return None

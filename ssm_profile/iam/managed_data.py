@@ -1,0 +1,90 @@
+"""Generate ``managed_policies.json``: every AWS managed policy, judged by the gate
+(development only).
+
+    .venv/bin/python -m ssm_profile.iam.managed_data      # or: make data
+
+The source is the copy of AWS's managed policies that moto (a dev dependency) carries, with
+each policy's document. Every Allow statement is run through the least-privilege gate
+(:mod:`ssm_profile.iam.gate`); what it refuses in a managed policy (:data:`REFUSED`) is
+kept, with the subjects, so that a plan knows without the documents whether a policy exists
+and what it would let through. ``tests/test_managed_policies.py`` fails when the file no
+longer equals what the installed moto gives.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .gate import statement_findings
+
+DATA_FILE = Path(__file__).with_name("managed_policies.json")
+# What an attached AWS managed policy may not grant, whatever its name: the classes the gate
+# never lets through without an explicit acceptance, and which no acceptance covers here.
+REFUSED = (
+    "PRIVILEGE_ESCALATION",
+    "CREDENTIALS_EXPOSURE",
+    "PERMISSIONS_MANAGEMENT",
+    "SERVICE_WIDE_ACTION",
+    "BUCKET_WILDCARD",
+)
+
+
+def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = document.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
+def verdict(document: dict[str, Any]) -> list[str]:
+    """``CODE subject`` of each refused finding of the document's Allow statements."""
+    found: dict[str, None] = {}
+    for number, statement in enumerate(_statements(document)):
+        if statement.get("Effect") != "Allow":
+            continue
+        for finding in statement_findings({"Sid": f"S{number}", **statement}):
+            if finding.code in REFUSED:
+                found[f"{finding.code} {finding.subject}"] = None
+    return sorted(found, key=lambda f: (REFUSED.index(f.split(" ", 1)[0]), f))  # worst first
+
+
+def generate() -> dict[str, Any]:
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    policies = json.loads(aws_managed_policies_data)
+    judged = {}
+    for name, policy in policies.items():
+        key = policy["Path"].lstrip("/") + name
+        refused = verdict(policy["Document"])
+        entry = {"updated": policy["UpdateDate"][:10], "refused": refused[:3]}
+        if len(refused) > 3:
+            entry["more"] = len(refused) - 3  # the first three name the policy's problem
+        judged[key] = entry
+    newest = max(p["updated"] for p in judged.values())
+    return {
+        "source": f"moto {metadata.version('moto')}: AWS managed policies updated up to {newest}",
+        "policies": dict(sorted(judged.items())),
+    }
+
+
+def render(data: dict[str, Any]) -> str:
+    """One policy per line, so a refresh diffs readably."""
+    lines = [json.dumps({"source": data["source"]})[:-1] + ',"policies":{']
+    items = list(data["policies"].items())
+    for i, (name, entry) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        lines.append(f"{json.dumps(name)}:{json.dumps(entry, separators=(',', ':'))}{comma}")
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    DATA_FILE.write_text(render(generate()), encoding="utf-8")
+    print(f"wrote {DATA_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
