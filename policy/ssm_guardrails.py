@@ -200,7 +200,7 @@ def validate_policy_size(args: ResourceValidationArgs, report: ReportViolation) 
         return
     text = known(args.props, "policy")
     if isinstance(text, str):
-        size = sum(1 for c in text if not c.isspace())
+        size = sum(1 for c in text if c not in " \t\n\r\f\v")
         if size > POLICY_SIZE_LIMIT:
             report(
                 f"policy {known(args.props, 'name')} is {size} characters; IAM allows "

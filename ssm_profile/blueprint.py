@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .aws import limits
-from .aws.names import attachment_key, custom_policy_names
+from .aws.naming import attachment_key, custom_policy_names
 from .config.reader import k
 from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest

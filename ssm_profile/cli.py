@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import streams
-from .aws.names import DEFAULT_ACCOUNT_ID, is_account_id
+from .aws.names import is_account_id
+from .aws.naming import DEFAULT_ACCOUNT_ID
 from .config import load_settings
 from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks, load_stack
 from .errors import SsmProfileError, visible

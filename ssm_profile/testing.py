@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .aws.names import DEFAULT_ACCOUNT_ID
+from .aws.naming import DEFAULT_ACCOUNT_ID
 from .blueprint import Blueprint
 from .config import load_settings
 from .errors import SsmProfileError

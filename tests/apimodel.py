@@ -220,7 +220,7 @@ def policy_arn_problem(arn: str) -> str | None:
 
 
 def _size(document: str) -> int:
-    return sum(1 for c in document if not c.isspace())
+    return sum(1 for c in document if c not in " \t\n\r\f\v")
 
 
 def iam_problems(resources: list[dict[str, Any]]) -> list[str]:

@@ -65,7 +65,7 @@ __all__ = ["Deployment", "EmulatorError", "IamEmulator"]
 
 
 def _size(document: str) -> int:
-    return sum(1 for c in document if not c.isspace())
+    return sum(1 for c in document if c not in " \t\n\r\f\v")
 
 
 def _tags(inputs: Mapping[str, Any]) -> list[dict[str, str]]:

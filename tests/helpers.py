@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ssm_profile.aws.names import DEFAULT_ACCOUNT_ID
+from ssm_profile.aws.naming import DEFAULT_ACCOUNT_ID
 from ssm_profile.aws.partitions import partition_of
 from ssm_profile.aws.types import (
     ACTIVATION,

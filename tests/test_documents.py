@@ -363,7 +363,7 @@ def test_many_regions_are_packed_into_several_attached_policies(plan_stack):
         assert json_size(doc) <= POLICY_SIZE_LIMIT
     for policy in policies:
         text = policy["inputs"]["policy"]
-        assert sum(1 for c in text if not c.isspace()) <= POLICY_SIZE_LIMIT
+        assert sum(1 for c in text if c not in " \t\n\r\f\v") <= POLICY_SIZE_LIMIT
     sids = [s["Sid"] for s in statements(plan)]
     assert sorted(sids) == sorted(
         [f"SSMAgentBuckets{r.title().replace('-', '')}" for r in MANY_REGIONS]
@@ -443,7 +443,9 @@ def test_the_computed_cut_equals_rendering_each_part(resources, condition, budge
 
 
 @given(st.text(max_size=200))
-def test_text_size_counts_what_isspace_does_not(text):
+def test_text_size_counts_all_but_ascii_whitespace(text):
+    """Red team: U+00A0 is not whitespace to Java, on which IAM's count is built; counting
+    it as free let a 6,187-character policy pass as 187."""
     from ssm_profile.iam.statement import text_size
 
-    assert text_size(text) == sum(1 for c in text if not c.isspace())
+    assert text_size(text) == sum(1 for c in text if c not in " \t\n\r\f\v")

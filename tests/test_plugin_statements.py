@@ -79,6 +79,13 @@ from ssm_profile.iam.statement import Statement
             json.dumps([{**STATEMENT, "Condition": {"StringEquals": "x"}}]),
             'statement AcmeParameters: Condition "StringEquals" must map condition keys to values',
         ),
+        (  # red team: 10**5000 crashed the size count
+            json.dumps(
+                [{**STATEMENT, "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 2**64}}}]
+            ),
+            "statement AcmeParameters: Condition NumericLessThan.aws:MultiFactorAuthAge: a whole "
+            "number beyond 64 bits",
+        ),
         # what IAM's API models refuse (tests/test_api_models.py found these classes)
         (
             json.dumps([{**STATEMENT, "Sid": "Acme\n"}]),

@@ -84,7 +84,7 @@ def stacks(draw):
 
 
 def size(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+    return sum(1 for c in text if c not in " \t\n\r\f\v")
 
 
 def _list(value):

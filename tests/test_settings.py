@@ -814,6 +814,18 @@ ERROR_CASES = [
         "ssm-profile:managedPolicies[0]",
         "is this stack's own custom policy, which the stack attaches already",
     ),
+    case(
+        "path-reserved-for-service-linked-roles",
+        {"path": "/aws-service-role/ssm.amazonaws.com/"},
+        "ssm-profile:path",
+        "paths under /aws-service-role/ are AWS's own",
+    ),
+    case(
+        "boundary-arn-too-long",
+        {"permissionsBoundary": "arn:aws:iam::111122223333:policy/" + "a/" * 1010 + "B"},
+        "ssm-profile:permissionsBoundary",
+        "characters; IAM takes policy ARNs of at most 2048",
+    ),
     # acceptFindings
     case(
         "accept-not-array",
@@ -976,13 +988,19 @@ def test_rejection_happens_before_any_registration_even_for_the_last_rule(plan_s
 
 
 def test_custom_policy_name_too_long_for_iam(tmp_path, monitors):
-    """The policy name derives from the stack name; IAM allows 128 characters."""
-    from ssm_profile.config.stackfile import load_stack
-    from ssm_profile.offline.plan import run_program
-
-    stack = "s" * 102  # SSMInstanceProfileS3Policy- (27) + 102 = 129
+    """The policy names derive from the stack name; IAM allows 128 characters. With Pulumi's
+    longest stack name (100), the second packed policy's name is 129."""
+    stack = "s" * 100  # SSMInstanceProfileS3Policy- (27) + 100 + -2 = 129
+    buckets = [{"name": f"team-{i:03d}-output-bucket", "prefix": "x" * 40} for i in range(120)]
     write_stack(
-        tmp_path, stack, {"aws:region": "us-east-2", "roleName": "Short", "buckets": ["logs"]}
+        tmp_path,
+        stack,
+        {
+            "aws:region": "us-east-2",
+            "roleName": "Short",
+            "buckets": buckets,
+            "maxManagedPolicies": 5,
+        },
     )
     with pytest.raises(PolicyError, match="longer than IAM's 128 characters; use a shorter stack"):
         run_program(load_stack(stack, tmp_path, REPO))
@@ -1190,4 +1208,17 @@ def test_narrow_and_customer_managed_policies_pass_the_over_broad_rule():
         "arn:aws:iam::aws:policy/AmazonSSMPatchAssociation",
         "arn:aws:iam::aws:policy/service-role/CloudWatchEventsInvocationAccess",
         "arn:aws:iam::111122223333:policy/TeamFullAccess",
+    )
+
+
+def test_a_stack_name_pulumi_would_refuse_is_one_error(tmp_path, capsys, monkeypatch):
+    """Red team: a file named 'Pulumi.prod copy.yaml' planned, and its policy name had a
+    space CreatePolicy refuses."""
+    write_stack(tmp_path, "prod copy", {"aws:region": "eu-west-1", "buckets": ["logs"]})
+    monkeypatch.chdir(REPO)
+    status = main(["plan", "--stack", "prod copy", "--stacks-dir", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert err == (
+        'error: stack "prod copy": Pulumi stack names are 1 to 100 letters, digits and _.-\n'
     )

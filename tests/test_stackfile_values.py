@@ -283,3 +283,19 @@ def test_plan_all_plans_the_other_stacks_when_stack_files_are_broken(tmp_path, m
     assert lines[4] == "error: 4 of 6 stacks failed: b-int, c-twice, d-bomb, e-utf8"
     for line in lines[:4]:
         assert str(tmp_path / "Pulumi.") in line and "Traceback" not in line
+
+
+def test_a_number_too_long_for_python_to_convert_is_text_not_a_traceback(tmp_path, capsys):
+    """Red team: 4,301 digits crashed the plan (Python's int() limit); yaml.v2 finds it
+    beyond 64 bits and keeps the text."""
+    from ssm_profile.cli import main
+
+    (tmp_path / "Pulumi.digits.yaml").write_text(
+        "config:\n  aws:region: eu-west-1\n  ssm-profile:description: " + "1" * 4301 + "\n"
+    )
+    status = main(["plan", "--stack", "digits", "--stacks-dir", str(tmp_path), "--format", "json"])
+    out, err = capsys.readouterr()
+    # it reaches the program as text, which the description rule then refuses, in one line
+    assert (status, out) == (2, "")
+    assert err.startswith("error: ssm-profile:description: IAM role descriptions are at most")
+    assert err.count("\n") == 1 and "Traceback" not in err

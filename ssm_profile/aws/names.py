@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import ConfigError, q, suggest
+from ..errors import ConfigError, SsmProfileError, q, suggest
 from . import limits
 from .partitions import ALL_REGIONS, Partition, partition_of
 
@@ -25,15 +25,14 @@ _TAG_CHARS = set("_.:/=+-@ ")
 # IAM CreateRole's pattern for Description.
 _ROLE_DESCRIPTION = re.compile(r"[\t\n\r\u0020-\u007E\u00A1-\u00FF]*")
 _POLICY_ARN = re.compile(r"arn:([a-z-]+):iam::(aws|[0-9]{12}):policy/(.+)")
+# Path prefixes IAM keeps for AWS: CreateRole refuses them ("Path prefix '/aws-service-role/'
+# can only be used for AWS Service linked Roles"; /aws-reserved/ holds SSO's roles).
+_RESERVED_PATHS = ("/aws-service-role/", "/aws-reserved/")
 # CreatePolicy's Path: stricter than a role's (no ':', '*', '~', ...)
 _POLICY_PATH = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
 # SSM parameter names: letters, digits, _.- and / between the levels of a hierarchy.
 _PARAMETER_PATH = re.compile(r"(/[A-Za-z0-9_.-]+)+/?")
 PARAMETER_LEVELS_LIMIT = 15
-
-CUSTOM_POLICY_BASE = "SSMInstanceProfileS3Policy"
-# AWS's documentation example account: what the offline plan and ssm_profile.testing assume.
-DEFAULT_ACCOUNT_ID = "123456789012"
 
 
 _SID = re.compile(r"[A-Za-z0-9]{1,128}")
@@ -87,6 +86,19 @@ def policy_text_problem(value: str) -> str | None:
         f"{q(value)} has the character U+{ord(char):04X} at position {index}; IAM policies "
         "hold only printable Latin-1 (U+0020-U+007E, U+00A0-U+00FF)"
     )
+
+
+_STACK = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def check_stack_name(stack: str) -> str:
+    """A Pulumi stack name: letters, digits, ``_.-``, at most 100 characters (the CLI's
+    rule; the policy names derive from it, and CreatePolicy takes no space)."""
+    if not _STACK.fullmatch(stack):
+        raise SsmProfileError(
+            f"stack {q(stack)}: Pulumi stack names are 1 to 100 letters, digits and _.-"
+        )
+    return stack
 
 
 def check_region(key: str, value: Any, partition: Partition | None) -> str:
@@ -180,6 +192,11 @@ def check_path(key: str, path: str) -> str:
         raise ConfigError(
             key, f"{q(path)}: use printable ASCII segments separated by single slashes"
         )
+    reserved = next((r for r in _RESERVED_PATHS if path.startswith(r)), None)
+    if reserved:
+        raise ConfigError(
+            key, f"{q(path)}: paths under {reserved} are AWS's own (service-linked and SSO roles)"
+        )
     if not _POLICY_PATH.fullmatch(path):
         raise ConfigError(
             key,
@@ -237,6 +254,11 @@ def check_role_description(key: str, description: str) -> str:
 def check_policy_arn(key: str, arn: str, partition: Partition) -> str:
     """Reject a policy ARN that is malformed or belongs to another partition."""
     match = _POLICY_ARN.fullmatch(arn)
+    if len(arn) > limits.POLICY_ARN_LIMIT:
+        raise ConfigError(
+            key,
+            f"{len(arn)} characters; IAM takes policy ARNs of at most {limits.POLICY_ARN_LIMIT}",
+        )
     if not match:
         raise ConfigError(key, f"{q(arn)} is not an IAM policy ARN (arn:{partition.name}:iam::…)")
     if match.group(1) != partition.name:
@@ -258,33 +280,3 @@ def check_managed_policy_name(key: str, name: str) -> str:
     """An AWS managed policy named without its ARN (``AmazonSSMPatchAssociation``, or with a
     path, ``service-role/AmazonEC2RoleforSSM``)."""
     return check_name(key, name, limits.POLICY_NAME_LIMIT, _POLICY_NAME)
-
-
-# --- names the project derives ----------------------------------------------------------------
-
-
-def default_role_name(stack: str) -> str:
-    """``SSMInstanceProfile-<stack>``: the role name when ``roleName`` is not set."""
-    return f"SSMInstanceProfile-{stack}"
-
-
-def part_suffix(number: int) -> str:
-    """``""`` for the first custom policy, ``-2``, ``-3`` for the packed parts after it."""
-    return "" if number == 1 else f"-{number}"
-
-
-def custom_policy_names(stack: str, count: int) -> list[str]:
-    """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
-    base = f"{CUSTOM_POLICY_BASE}-{stack}"
-    return [base + part_suffix(i) for i in range(1, count + 1)]
-
-
-def ssm_role_reference(path: str, role_name: str) -> str:
-    """How SSM names a role (activation ``IamRole``, the DHMC setting): path and name,
-    without the path's leading slash (``ssm/SSMInstanceProfile-prod``)."""
-    return path.lstrip("/") + role_name
-
-
-def attachment_key(arn: str) -> str:
-    """The part of a managed policy ARN that names its attachment resource (the policy name)."""
-    return arn.rsplit("/", 1)[-1]

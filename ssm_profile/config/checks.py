@@ -19,10 +19,10 @@ from ..aws.names import (
     check_name,
     check_no_wildcard,
     check_region,
-    default_role_name,
     is_sid,
     policy_text_problem,
 )
+from ..aws.naming import default_role_name
 from ..errors import ConfigError, q, suggest
 from ..readonly import freeze
 from .reader import k

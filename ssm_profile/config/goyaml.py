@@ -60,6 +60,8 @@ def _go_int(text: str) -> int | None:
         for g, b in (("hex", 16), ("bin", 2), ("oct", 8), ("zero", 8), ("dec", 10))
         if match[g]
     )
+    if len(digits.lstrip("0_")) > 64:  # beyond 64 bits in any base: ParseInt's range error
+        return None
     number = int(digits, base) * (-1 if match["sign"] == "-" else 1)
     if number in _INT64 or (not match["sign"] and number in _UINT64):
         return number

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..aws import limits
-from ..aws.names import check_region, ssm_role_reference
+from ..aws.names import check_region, check_stack_name
+from ..aws.naming import ssm_role_reference
 from ..aws.partitions import ALL_REGIONS
 from ..errors import ConfigError, q, suggest
 from .checks import Draft
@@ -72,6 +73,7 @@ def _check_mode_keys(mode: str, reader: Reader) -> None:
 
 def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
     """Validate the stack's raw config and return frozen :class:`Settings`."""
+    check_stack_name(stack)
     region_text = raw.get("aws:region")
     if not region_text:
         raise ConfigError("aws:region", "is required: run `pulumi config set aws:region us-east-2`")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..aws.buckets import Selection
-from ..aws.names import custom_policy_names
+from ..aws.naming import custom_policy_names
 from ..aws.partitions import Partition
 
 MODES = ("ec2", "existing-role", "hybrid", "default-host-management")

@@ -156,6 +156,10 @@ def _check_condition_value(operator: str, key: str, value: Any) -> None:
             )
         if isinstance(v, float) and not math.isfinite(v):
             raise StatementError(f"{where}: {json.dumps(v)} is not a finite number")
+        if isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**63:
+            raise StatementError(
+                f"{where}: a whole number beyond 64 bits; IAM compares 64-bit numbers"
+            )
         if isinstance(v, str):
             _check_text(v, f"{where}:")
 

@@ -82,11 +82,13 @@ class Statement:
         return freeze(data)
 
 
-_SPACE = re.compile(r"\s")
+# The whitespace IAM does not count: ASCII's. Java's notion of whitespace, which IAM's is
+# built on, leaves out U+00A0 and U+0085, which Python's \s counts.
+_SPACE = re.compile(r"[ \t\n\r\f\v]")
 
 
 def text_size(text: str) -> int:
-    """Characters IAM counts in a document's text: all but whitespace."""
+    """Characters IAM counts in a document's text: all but ASCII whitespace."""
     return len(text) - len(_SPACE.findall(text))
 
 

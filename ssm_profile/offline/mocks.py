@@ -19,7 +19,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
 from ..aws import types
-from ..aws.names import DEFAULT_ACCOUNT_ID
+from ..aws.naming import DEFAULT_ACCOUNT_ID
 from ..aws.partitions import ALL_REGIONS
 from .planfile import OPTION_FIELDS
 

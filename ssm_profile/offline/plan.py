@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from ..aws.names import DEFAULT_ACCOUNT_ID
+from ..aws.naming import DEFAULT_ACCOUNT_ID
 from ..config.stackfile import StackConfig
 from . import planfile
 from .mocks import RecordingMocks, plain
