@@ -128,13 +128,13 @@ def test_an_alias_bomb_stops_at_the_node_limit_without_growing(loader):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert f"has more than {yamlfile.MAX_NODES:,} values" in error.problem
-    assert error.line == 4  # a3 would expand to 11,111 values
+    assert error.line == 6  # e would bring the count past 200,000 values
     assert peak < 5_000_000
 
 
 def test_aliases_just_under_the_limit_are_read(loader):
-    root = compose(billion_laughs(3), loader)  # 10 + 100 + 1,000 values and their lists
-    assert len(yamlfile.data(root)["c"]) == 10
+    root = compose(billion_laughs(5), loader)  # 10 + ... + 100,000 values and their lists
+    assert len(yamlfile.data(root)["e"]) == 10
 
 
 def test_nesting_deeper_than_the_limit_is_refused(loader):

@@ -21,7 +21,8 @@ import yaml
 
 from . import goyaml
 
-MAX_NODES = 10_000  # nodes of a document, each alias counted at its expanded size
+MAX_NODES = 200_000  # nodes of a document, each alias counted at its expanded size: room for
+# 8,000 buckets with prefixes (5 nodes each), far below what an alias bomb asks for
 MAX_DEPTH = 50  # mappings and sequences nested in one another
 
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
