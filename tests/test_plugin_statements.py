@@ -484,6 +484,24 @@ ESCALATIONS = [
         ["REGION_WILDCARD"],
         id="any-region",
     ),
+    pytest.param(  # a prefix of fewer than 3 chosen characters names nearly every key
+        "kms:Decrypt",
+        "arn:aws:kms:us-east-2:123456789012:key/a*",
+        ["RESOURCE_ID_WILDCARD"],
+        id="short-prefix",
+    ),
+    pytest.param(  # nobody chooses an instance id: any wildcard in one spans them all
+        "ec2:StopInstances",
+        "arn:aws:ec2:us-east-2:123456789012:instance/i-0abc*",
+        ["RESOURCE_ID_WILDCARD"],
+        id="assigned-id",
+    ),
+    pytest.param(
+        "logs:PutLogEvents",
+        "arn:aws:logs:us-east-2:123456789012:log-group:?*",
+        ["RESOURCE_ID_WILDCARD"],
+        id="one-character-wildcard",
+    ),
     pytest.param(
         ["iam:PassRole", "ec2:RunInstances"],
         "arn:aws:iam::123456789012:role/Worker",
@@ -552,3 +570,21 @@ def test_an_escalation_path_through_the_cli_is_one_error_line(tmp_path, plugin_d
     assert (status, out) == (2, "")
     assert err.startswith('error: plugin "acme_cli_gate" (ssm_profile_statements) statement ')
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("resource", "code"),
+    [
+        pytest.param("arn:aws:s3:us-east-2::acme-data/*", "STRUCTURE", id="region-on-object"),
+        pytest.param("arn:aws:s3::123456789012:acme-data", "STRUCTURE", id="account-on-bucket"),
+        pytest.param("*", "BUCKET_WILDCARD", id="s3-on-star"),
+    ],
+)
+def test_s3_arns_with_a_region_or_account_or_on_star_are_refused(
+    resolve_stack, plugin_dir, resource, code
+):
+    """Red team: these passed the bucket rules, which only knew ``arn:aws:s3:::``."""
+    statement = {**STATEMENT, "Action": "s3:GetObject", "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_s3", json.dumps([statement]))
+    message = error_of(resolve_stack, {"plugins": [name]})
+    assert f"[{code}]" in message and "\n" not in message
