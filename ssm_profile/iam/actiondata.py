@@ -19,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import linedata
+
 DATA_FILE = Path(__file__).with_name("parliament_actions.json")
 
 # What parliament's community auditors miss and the gate refuses too, kept apart from
@@ -110,13 +112,7 @@ def generate() -> dict[str, Any]:
 def render(data: dict[str, Any]) -> str:
     """The file's text: one service per line, so a parliament upgrade diffs readably."""
     head = {k: v for k, v in data.items() if k != "services"}
-    lines = [json.dumps(head, separators=(",", ":"))[:-1] + ',"services":{']
-    services = list(data["services"].items())
-    for i, (prefix, service) in enumerate(services):
-        comma = "," if i < len(services) - 1 else ""
-        lines.append(f"{json.dumps(prefix)}:{json.dumps(service, separators=(',', ':'))}{comma}")
-    lines.append("}}")
-    return "\n".join(lines) + "\n"
+    return linedata.render(head, "services", data["services"])
 
 
 def main() -> int:

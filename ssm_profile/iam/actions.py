@@ -3,19 +3,19 @@
 The data is a file shipped with the package, ``parliament_actions.json``, generated from
 parliament by :mod:`ssm_profile.iam.actiondata` and checked against the installed parliament
 by ``tests/test_actions.py``. A plan therefore never imports parliament (a 10 MB database)
-and never builds or caches anything at first use. It reads about 1 MB of JSON, once, and
-only when a stack has plugin statements.
+and never builds or caches anything at first use. It reads the file once, only when a stack
+has plugin statements, and decodes only the services it looks up (:mod:`.linedata`).
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import linedata
 from .actiondata import DATA_FILE
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
@@ -63,7 +63,8 @@ class Action:
 
 @functools.cache
 def _data() -> Mapping[str, Any]:
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    head, services = linedata.read(DATA_FILE, "services")
+    return {**head, "services": services}
 
 
 def services() -> Mapping[str, Any]:

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from .managed_data import DATA_FILE
+from . import linedata
+
+DATA_FILE = Path(__file__).with_name("managed_policies.json")  # written by .managed_data
 
 _AWS_MANAGED = re.compile(r"arn:[a-z-]+:iam::aws:policy/(.+)")
 
 
 @functools.cache
 def _data() -> Mapping[str, Any]:
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    head, policies = linedata.read(DATA_FILE, "policies")
+    return {**head, "policies": policies}
 
 
 def source() -> str:

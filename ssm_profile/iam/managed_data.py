@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import sys
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
+from . import linedata
 from .gate import statement_findings
+from .managed import DATA_FILE
 
-DATA_FILE = Path(__file__).with_name("managed_policies.json")
 # What an attached AWS managed policy may not grant, whatever its name: the classes the gate
 # never lets through without an explicit acceptance, and which no acceptance covers here.
 REFUSED = (
@@ -71,13 +71,7 @@ def generate() -> dict[str, Any]:
 
 def render(data: dict[str, Any]) -> str:
     """One policy per line, so a refresh diffs readably."""
-    lines = [json.dumps({"source": data["source"]})[:-1] + ',"policies":{']
-    items = list(data["policies"].items())
-    for i, (name, entry) in enumerate(items):
-        comma = "," if i < len(items) - 1 else ""
-        lines.append(f"{json.dumps(name)}:{json.dumps(entry, separators=(',', ':'))}{comma}")
-    lines.append("}}")
-    return "\n".join(lines) + "\n"
+    return linedata.render({"source": data["source"]}, "policies", data["policies"])
 
 
 def main() -> int:
