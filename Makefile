@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make plan   offline plan of the dev stack (STACK=prod for another)
 #   make test   lint (ruff, actionlint on .github/workflows) and the whole test suite
-#   make bench  time the offline plan against the import floor (benchmarks/bench_plan.py)
+#   make bench  every performance figure in one table (benchmarks/bench.py, benchmarks/README.md)
 #   make data   regenerate the shipped data: parliament's actions, then the verdicts on AWS's
 #               managed policies (which use them), from the installed parliament and moto
 # Both create .venv and install the pinned requirements on first use; `pulumi up` uses the
@@ -46,7 +46,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench.py
 
 data: $(STAMP)
 	$(BIN)/python -m ssm_profile.iam.actiondata

@@ -7,7 +7,7 @@ prints them as JSON.
 It reads the inputs from a plan file (``plan --stack prod --format json``), so it registers
 exactly what the project registers, with none of the project's own work: no stack file, no
 validation, no plugins, no blueprint. Any program that deploys these resources pays at least
-this much. Compare with ``benchmarks/bench_plan.py``.
+this much. ``benchmarks/bench.py`` compares the two.
 """
 
 from __future__ import annotations
