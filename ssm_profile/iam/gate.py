@@ -164,6 +164,12 @@ def _expand(
     return expanded
 
 
+@functools.cache
+def _single_action_escalations() -> frozenset[str]:
+    """The actions that escalate privileges alone (a method of one action)."""
+    return frozenset(names[0] for names in escalation().values() if len(names) == 1)
+
+
 def _dangerous_actions(
     expanded: Mapping[str, tuple[Action, ...]], sids: tuple[str, ...]
 ) -> list[Finding]:
@@ -176,8 +182,7 @@ def _dangerous_actions(
         if managing:
             message = wording.manages_permissions(pattern, managing)
             findings.append(Finding("PERMISSIONS_MANAGEMENT", message, sids, pattern))
-        alone = {m for m, names in methods.items() if len(names) == 1}
-        escalating = [a for a in actions if any((str(a).lower(),) == methods[m] for m in alone)]
+        escalating = [a for a in actions if str(a).lower() in _single_action_escalations()]
         if escalating:
             message = wording.escalates(pattern, escalating)
             findings.append(Finding("PRIVILEGE_ESCALATION", message, sids, pattern))

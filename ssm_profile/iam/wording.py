@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Sequence
 
 from .actions import Action, privilege_escalation_methods, services
@@ -34,12 +35,22 @@ def unknown(action: str) -> str:
         return f"action {action} is unknown: parliament's IAM database has no service {service!r}"
     if "*" in action or "?" in action:
         return f"action {action} matches no action in parliament's IAM database"
-    hint = ""
-    if known:
-        names = {row[0].lower(): f"{service.lower()}:{row[0]}" for row in known["actions"]}
-        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.75)
-        hint = f"; did you mean {names[close[0]]}?" if close else ""
+    close = _closest(service.lower(), name.lower()) if known else None
+    hint = f"; did you mean {close}?" if close else ""
     return f"action {action} is unknown: not in parliament's IAM database{hint}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(service: str, name: str) -> str | None:
+    """The known ``service:Action`` closest to the unknown ``name``, if one is close."""
+    names = _action_names(service)
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
+@functools.lru_cache(maxsize=64)
+def _action_names(service: str) -> dict[str, str]:
+    return {row[0].lower(): f"{service}:{row[0]}" for row in services()[service]["actions"]}
 
 
 def service_wide(action: str) -> str:
