@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .aws import limits
-from .aws.naming import attachment_key, custom_policy_names
+from .aws.naming import ENDPOINT_POLICY_OUTPUT, attachment_key, custom_policy_names
 from .config.reader import k
 from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
@@ -27,8 +27,6 @@ from .iam.statement import Statement, document, json_size, render
 from .pluginhost.contributions import Contributions
 
 SERVICE_SETTING_PATH = "/ssm/managed-instance/default-ec2-instance-management-role"
-# The stack output holding the S3 gateway endpoint policy (with vpcEndpoints).
-ENDPOINT_POLICY_OUTPUT = "s3EndpointPolicy"
 
 
 @dataclass(frozen=True)

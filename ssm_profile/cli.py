@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import streams
-from .aws.names import is_account_id
 from .aws.naming import DEFAULT_ACCOUNT_ID
-from .config import load_settings
-from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks, load_stack
 from .errors import SsmProfileError, visible
-from .offline import diff, planfile, report
 
-# File name extension of each ``plan --format`` when written with ``--out``.
+# Each command imports what it runs, so that ``diff``, ``--help`` and usage errors load
+# neither Pulumi nor the stack-file reader, nor the plan renderers (benchmarks/README.md).
+
+# File name extension of each ``plan --format`` when written with ``--out``: the formats of
+# ``plan`` and of ``diff`` (the renderers, offline.report and offline.diff, render each).
 EXTENSIONS = {"json": "json", "markdown": "md", "text": "txt"}
 
 
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --all, plan in N processes (default: one per core); the output is the same",
     )
-    plan.add_argument("--format", choices=sorted(report.RENDERERS), default="text")
+    plan.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
     plan.add_argument(
         "--out",
         type=Path,
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("old", type=Path, metavar="OLD.json")
     compare.add_argument("new", type=Path, metavar="NEW.json")
-    compare.add_argument("--format", choices=sorted(diff.RENDERERS), default="text")
+    compare.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
     listing = commands.add_parser("plugins", help="list a stack's enabled plugins as JSON")
     listing.add_argument("--stack", required=True, help="stack name (reads Pulumi.NAME.yaml)")
     listing.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
@@ -93,10 +93,8 @@ def _positive(text: str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    if args.jobs is None:
-        from .offline.batch import default_jobs
+    from .aws.names import is_account_id
 
-        args.jobs = default_jobs()
     if not is_account_id(args.account_id):
         raise SsmProfileError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account id")
     project_dir = None
@@ -105,12 +103,17 @@ def _plan(args: argparse.Namespace) -> int:
     if args.all:
         if args.out is None and args.format == "json":
             raise SsmProfileError("--all --format json needs --out DIR (one JSON file per stack)")
+        from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks
+
         project_dir = find_project_dir()
         stacks_dir = stacks_dir or default_stacks_dir(project_dir)
         names = list_stacks(stacks_dir)
         if not names:
             raise SsmProfileError(f"no stack files (Pulumi.NAME.yaml) in {stacks_dir}")
     from .offline import batch  # imports Pulumi when it plans: only the commands that run it
+
+    if args.jobs is None:
+        args.jobs = batch.default_jobs()
 
     job = batch.Job(stacks_dir, project_dir, args.account_id, args.format)
     failed = []
@@ -140,6 +143,8 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .offline import diff, planfile
+
     old, new = planfile.read_plan(args.old), planfile.read_plan(args.new)
     try:
         result = diff.diff_plans(old, new)
@@ -153,6 +158,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _plugins(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .config.stackfile import load_stack
+
     stack = load_stack(args.stack, args.stacks_dir)
     settings = load_settings(stack.config, stack.project, stack.stack)
     from .pluginhost.loading import load_plugins

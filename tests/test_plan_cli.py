@@ -229,3 +229,40 @@ def test_jobs_must_be_a_positive_whole_number(capsys, jobs):
         main(["plan", "--all", "--jobs", jobs])
     assert caught.value.code == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+_PROBE = """
+import sys
+from ssm_profile import cli
+try:
+    status = cli.main(sys.argv[1:])
+except SystemExit as exit:
+    status = exit.code
+loaded = {m.split(".")[0] for m in sys.modules}
+heavy = sorted(loaded & {"pulumi", "pulumi_aws", "pluggy", "yaml", "parliament", "grpc"})
+print(status, *heavy, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diff", "{old}", "{new}", "--format", "markdown"],
+        ["plan", "--stack", "dev", "--account-id", "bad"],
+        ["plan", "--stack", "dev", "--format", "nope"],
+    ],
+    ids=["diff", "error-path", "usage-error"],
+)
+def test_commands_that_run_no_program_import_no_pulumi_pluggy_or_yaml(tmp_path, argv):
+    """``diff`` and the error paths stay cheap: what each loads is the command's own code."""
+    plans = []
+    for name in ("dev", "prod"):
+        done = run_cli("plan", "--stack", name, "--format", "json")
+        plans.append(tmp_path / f"{name}.json")
+        plans[-1].write_text(done.stdout)
+    args = [a.format(old=plans[0], new=plans[1]) for a in argv]
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=REPO, capture_output=True, text=True
+    )
+    last = done.stderr.strip().splitlines()[-1].split()
+    assert last[1:] == [], done.stderr

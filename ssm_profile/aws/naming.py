@@ -6,6 +6,8 @@ from __future__ import annotations
 CUSTOM_POLICY_BASE = "SSMInstanceProfileS3Policy"
 # AWS's documentation example account: what the offline plan and ssm_profile.testing assume.
 DEFAULT_ACCOUNT_ID = "123456789012"
+# The stack output holding the S3 gateway endpoint policy (with vpcEndpoints).
+ENDPOINT_POLICY_OUTPUT = "s3EndpointPolicy"
 
 
 def default_role_name(stack: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..aws.naming import attachment_key, part_suffix, ssm_role_reference
+from ..aws.naming import ENDPOINT_POLICY_OUTPUT, attachment_key, part_suffix, ssm_role_reference
 from ..aws.types import COMPONENT
-from ..blueprint import ENDPOINT_POLICY_OUTPUT, Blueprint
+from ..blueprint import Blueprint
 
 TYPE = COMPONENT
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..blueprint import ENDPOINT_POLICY_OUTPUT
+from ..aws.naming import ENDPOINT_POLICY_OUTPUT
 from ..errors import visible
 from . import planfile
 from .markdown import md_code, md_document, md_fence, md_name, md_table
