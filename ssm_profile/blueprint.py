@@ -95,12 +95,13 @@ def _check_attachment_keys(settings: Settings, arns: Sequence[str]) -> None:
 
 
 def _policy_names(settings: Settings, count: int) -> list[str]:
-    names = custom_policy_names(settings.stack, count)
+    names = custom_policy_names(settings.custom_policy_name, count)
     for name in names:
         if len(name) > limits.POLICY_NAME_LIMIT:
-            raise PolicyError(
+            raise ConfigError(
+                k("customPolicyName"),
                 f"custom policy name {name!r} is longer than IAM's {limits.POLICY_NAME_LIMIT} "
-                "characters; use a shorter stack name"
+                "characters; set a shorter customPolicyName (or stack name)",
             )
     return names
 

@@ -31,6 +31,8 @@ PATHS += ["/" + "a" * 510 + "/", "/a.b,c+d@e=f_g-h/"]
 TAG_KEYS = ["team", "Team", "TEAM", "aws:team", "AWS:x", "a" * 128, "a" * 129, "Équipe", "x\n"]
 TAG_VALUES = ["", "platform", "aws:x", "AWS:x", "a" * 256, "a" * 257, "日本", "a\nb", "a\tb"]
 DESCRIPTIONS = ["Role of the web tier", "Rôle", "日本", "a\nb", "a" * 1000, "a" * 1001, "\x00"]
+POLICY_NAMES = ["SSMInstanceProfileS3Policy", "p" * 126, "p" * 128, "p" * 129, "S3 Policy", "a/b"]
+POLICY_DESCRIPTIONS = [*DESCRIPTIONS, "", "日本語の説明"]
 PREFIXES = ["logs/", "日本/", "a b/", "ü/", "\u2028", "x\n", "runs/*", "/abs"]
 POLICY_REFS = [
     "AmazonSSMPatchAssociation",
@@ -108,6 +110,10 @@ def stacks(draw: Any) -> tuple[dict[str, str], list[dict[str, Any]]]:
         config["roleName"] = draw(pool(ROLE_NAMES, NAME, 66))
     if mode == "ec2" and draw(st.booleans()):
         config["instanceProfileName"] = draw(pool(ROLE_NAMES, NAME, 130))
+    if draw(st.booleans()):
+        config["customPolicyName"] = draw(pool(POLICY_NAMES, NAME, 130))
+    if draw(st.booleans()):
+        config["customPolicyDescription"] = draw(pool(POLICY_DESCRIPTIONS, [*NAME, " "], 30))
     if draw(st.booleans()):
         config["path"] = draw(pool(PATHS, PATH, 20).map(lambda p: p if p[:1] == "/" else f"/{p}/"))
     if draw(st.booleans()):

@@ -60,6 +60,26 @@ def check_default_description(plan: Plan) -> None:
     )
 
 
+def check_custom_policy_name(plan: Plan) -> None:
+    assert one(plan, POLICY)["inputs"]["name"] == "SSMInstanceProfileS3Policy"
+    assert plan.outputs["customPolicyArns"] == [
+        f"arn:aws:iam::{ACCOUNT}:policy/SSMInstanceProfileS3Policy"
+    ]
+
+
+def check_custom_policy_description(plan: Plan) -> None:
+    assert one(plan, POLICY)["inputs"]["description"] == "Made in the console"
+    assert _role(plan)["description"].startswith("Systems Manager instance role")
+
+
+def check_default_custom_policy(plan: Plan) -> None:
+    inputs = one(plan, POLICY)["inputs"]
+    assert inputs["name"] == "SSMInstanceProfileS3Policy-test"
+    assert inputs["description"] == (
+        "S3 and plugin permissions of the test SSM instance role (part 1)"
+    )
+
+
 def check_path(plan: Plan) -> None:
     assert _role(plan)["path"] == "/platform/ssm/"
     assert one(plan, PROFILE)["inputs"]["path"] == "/platform/ssm/"
@@ -172,6 +192,18 @@ KEY_CASES = [
     key_case("roleName", "AppServers", check_role_name),
     key_case("instanceProfileName", "AppServersProfile", check_instance_profile_name),
     key_case("description", "Role of the web tier", check_description),
+    key_case(
+        "customPolicyName",
+        "SSMInstanceProfileS3Policy",
+        check_custom_policy_name,
+        {"buckets": ["logs"]},
+    ),
+    key_case(
+        "customPolicyDescription",
+        "Made in the console",
+        check_custom_policy_description,
+        {"buckets": ["logs"]},
+    ),
     key_case("path", "/platform/ssm/", check_path, {"buckets": ["logs"]}),
     key_case(
         "permissionsBoundary",
@@ -249,6 +281,7 @@ def test_defaults_when_keys_are_unset(plan_stack):
     plan = plan_stack({"vpcEndpoints": True})
     check_default_description(plan)
     check_default_region(plan)
+    check_default_custom_policy(plan)
     assert _role(plan)["name"] == "SSMInstanceProfile-test"
     assert _role(plan)["path"] == "/"
     assert "permissionsBoundary" not in _role(plan) and "tags" not in _role(plan)
@@ -276,3 +309,29 @@ def test_example_stacks_use_their_keys(plan_stack):
     assert ("s3:PutObjectAcl", "arn:aws:s3:::prod-central-ssm-output/*") in grants(prod)
     assert {r["type"] for r in prod.resources if r["options"]["protect"]} == {ROLE, PROFILE}
     assert _role(prod)["permissionsBoundary"].startswith("arn:aws:iam::")
+
+
+def test_an_empty_custom_policy_description_registers_none(plan_stack):
+    plan = plan_stack({"buckets": ["logs"], "customPolicyDescription": ""})
+    assert "description" not in one(plan, POLICY)["inputs"]
+
+
+def test_packed_parts_take_their_names_from_the_first_and_keep_derived_descriptions(plan_stack):
+    buckets = [{"name": f"team-{i:03d}-output-bucket", "prefix": "x" * 40} for i in range(120)]
+    plan = plan_stack(
+        {
+            "buckets": buckets,
+            "maxManagedPolicies": 5,
+            "customPolicyName": "Console",
+            "customPolicyDescription": "Made by hand",
+        }
+    )
+    policies = [r["inputs"] for r in resources(plan, POLICY)]
+    assert [p["name"] for p in policies] == ["Console"] + [
+        f"Console-{n}" for n in range(2, len(policies) + 1)
+    ]
+    assert [p["description"] for p in policies] == ["Made by hand"] + [
+        f"S3 and plugin permissions of the test SSM instance role (part {n})"
+        for n in range(2, len(policies) + 1)
+    ]
+    assert len(policies) > 1

@@ -293,6 +293,37 @@ ERROR_CASES = [
         "ssm-profile:description",
         "printable",
     ),
+    # the custom policy's name and description
+    case(
+        "custom-policy-name-too-long",
+        {"customPolicyName": "p" * 129},
+        "ssm-profile:customPolicyName",
+        "is 129 characters long; IAM allows 128",
+    ),
+    case(
+        "custom-policy-name-space",
+        {"customPolicyName": "SSM policy"},
+        "ssm-profile:customPolicyName",
+        "may contain only letters, digits",
+    ),
+    case(
+        "custom-policy-name-path",
+        {"customPolicyName": "team/SSMInstanceProfileS3Policy"},
+        "ssm-profile:customPolicyName",
+        "may contain only",
+    ),
+    case(
+        "custom-policy-name-not-string",
+        {"customPolicyName": ["a"]},
+        "ssm-profile:customPolicyName",
+        "may contain only",
+    ),
+    case(
+        "custom-policy-description-too-long",
+        {"customPolicyDescription": "d" * 1001},
+        "ssm-profile:customPolicyDescription",
+        "1001 characters; IAM policy descriptions are at most 1000",
+    ),
     # path
     case(
         "path-without-slashes", {"path": "ssm"}, "ssm-profile:path", "must begin and end with '/'"
@@ -1002,9 +1033,31 @@ def test_custom_policy_name_too_long_for_iam(tmp_path, monitors):
             "maxManagedPolicies": 5,
         },
     )
-    with pytest.raises(PolicyError, match="longer than IAM's 128 characters; use a shorter stack"):
+    with pytest.raises(ConfigError, match="longer than IAM's 128 characters; set a shorter") as e:
         run_program(load_stack(stack, tmp_path, REPO))
+    assert str(e.value).startswith("ssm-profile:customPolicyName: custom policy name 'SSMInst")
     assert all(not m.registrations for m in monitors)
+
+
+def test_a_custom_policy_name_of_128_leaves_no_room_for_a_packed_part(tmp_path, monitors):
+    """The -2 of a packed part counts against IAM's 128 characters of the name given."""
+    buckets = [{"name": f"team-{i:03d}-output-bucket", "prefix": "x" * 40} for i in range(120)]
+    config = {"customPolicyName": "p" * 128, "buckets": buckets, "maxManagedPolicies": 5}
+    write_stack(tmp_path, "t", {"aws:region": "us-east-2", **config})
+    with pytest.raises(
+        ConfigError, match=r"^ssm-profile:customPolicyName: custom policy name 'p{128}-2'"
+    ):
+        run_program(load_stack("t", tmp_path, REPO))
+    assert all(not m.registrations for m in monitors)
+
+
+def test_an_empty_custom_policy_description_is_none():
+    """``""`` (or an empty value in the stack file) registers no description, like a policy
+    made in the console without one; the other string keys refuse it."""
+    settings = load_settings(
+        {"aws:region": "us-east-2", "ssm-profile:customPolicyDescription": ""}, "ssm-profile", "t"
+    )
+    assert settings.custom_policy_description == ""
 
 
 # --- raw strings, as the engine hands them to the program under `pulumi up` ------------------

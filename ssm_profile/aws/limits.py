@@ -16,6 +16,7 @@ POLICY_NAME_LIMIT = 128
 PATH_LIMIT = 512
 POLICY_ARN_LIMIT = 2048  # AttachRolePolicy's PolicyArn, CreateRole's PermissionsBoundary
 ROLE_DESCRIPTION_LIMIT = 1000
+POLICY_DESCRIPTION_LIMIT = 1000  # CreatePolicy's Description (no character pattern)
 # What SSM accepts as IamRole of an activation or as the DHMC service setting's value: the
 # role's path (without its leading slash) and name.
 SSM_ROLE_REFERENCE_LIMIT = 64

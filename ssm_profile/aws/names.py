@@ -251,6 +251,18 @@ def check_role_description(key: str, description: str) -> str:
     return description
 
 
+def check_policy_description(key: str, description: str) -> str:
+    """CreatePolicy's Description: at most 1,000 characters (its model sets no character
+    pattern); ``""`` is no description."""
+    if len(description) > limits.POLICY_DESCRIPTION_LIMIT:
+        raise ConfigError(
+            key,
+            f"{len(description)} characters; IAM policy descriptions are at most "
+            f"{limits.POLICY_DESCRIPTION_LIMIT}",
+        )
+    return description
+
+
 def check_policy_arn(key: str, arn: str, partition: Partition) -> str:
     """Reject a policy ARN that is malformed or belongs to another partition."""
     match = _POLICY_ARN.fullmatch(arn)

@@ -20,10 +20,22 @@ def part_suffix(number: int) -> str:
     return "" if number == 1 else f"-{number}"
 
 
-def custom_policy_names(stack: str, count: int) -> list[str]:
-    """``SSMInstanceProfileS3Policy-<stack>``, then ``...-2``, ``...-3`` for packed parts."""
-    base = f"{CUSTOM_POLICY_BASE}-{stack}"
-    return [base + part_suffix(i) for i in range(1, count + 1)]
+def default_custom_policy_name(stack: str) -> str:
+    """``SSMInstanceProfileS3Policy-<stack>``: the custom policy's name when
+    ``customPolicyName`` is not set."""
+    return f"{CUSTOM_POLICY_BASE}-{stack}"
+
+
+def custom_policy_names(first: str, count: int) -> list[str]:
+    """The first custom policy's name, then ``...-2``, ``...-3`` for packed parts."""
+    return [first + part_suffix(i) for i in range(1, count + 1)]
+
+
+def custom_policy_description(stack: str, number: int) -> str:
+    """The description of custom policy part ``number`` (for part 1 only when
+    ``customPolicyDescription`` is not set). No part count: IAM cannot change a description
+    in place, so a count would replace every custom policy when packing adds a part."""
+    return f"S3 and plugin permissions of the {stack} SSM instance role (part {number})"
 
 
 def ssm_role_reference(path: str, role_name: str) -> str:

@@ -12,7 +12,14 @@ from typing import Any
 
 from ..aws import limits
 from ..aws.buckets import DEFAULT_PRESET
-from ..aws.names import check_path, check_policy_arn, check_role_description, check_tags
+from ..aws.names import (
+    check_path,
+    check_policy_arn,
+    check_policy_description,
+    check_role_description,
+    check_tags,
+)
+from ..aws.naming import custom_policy_description, default_custom_policy_name
 from ..readonly import freeze
 from . import checks, features
 from .checks import Check, Draft
@@ -25,7 +32,8 @@ class Key:
 
     name: str
     field: str  # the Settings field it fills
-    kind: str  # how the raw string is read: string, boolean, integer, array, object
+    kind: str  # how the raw string is read: string, text (may be empty), boolean, integer,
+    # array, object
     default: Any  # a value, or a function of the Draft
     check: Check | None = None  # full key, value (given or default), Draft -> field value
     modes: tuple[str, ...] = MODES  # the modes in which the key may be set
@@ -89,6 +97,22 @@ KEYS: tuple[Key, ...] = (
         lambda key, value, draft: check_role_description(key, value),
         modes=_ROLE_MODES,
         refused=_FOR_A_NEW_ROLE,
+    ),
+    # The first custom policy's name and description: a hand-made policy keeps its own when
+    # adopted (IAM cannot change a description in place). Packed parts add -2, -3.
+    Key(
+        "customPolicyName",
+        "custom_policy_name",
+        "string",
+        lambda draft: default_custom_policy_name(draft["stack"]),
+        checks.name(limits.POLICY_NAME_LIMIT),
+    ),
+    Key(
+        "customPolicyDescription",
+        "custom_policy_description",
+        "text",
+        lambda draft: custom_policy_description(draft["stack"], 1),
+        lambda key, value, draft: check_policy_description(key, value),
     ),
     Key(
         "path",

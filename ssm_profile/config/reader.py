@@ -44,6 +44,10 @@ class Reader:
             raise ConfigError(k(key), "is empty; remove the key to use the default")
         return text
 
+    def text(self, key: str) -> str | None:
+        """A string that may be empty (``""``: the key's "none")."""
+        return self._text(key)
+
     def boolean(self, key: str) -> bool | None:
         text = self._text(key)
         if text is None:
@@ -85,6 +89,6 @@ class Reader:
         return self._json(key, dict)
 
     def read(self, kind: str, key: str) -> Any:
-        """The value of ``key`` read as ``kind`` (``string``, ``boolean``, ``integer``,
+        """The value of ``key`` read as ``kind`` (``string``, ``text``, ``boolean``, ``integer``,
         ``array`` or ``object``), or ``None`` when absent."""
         return getattr(self, kind)(key)

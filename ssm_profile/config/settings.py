@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..aws.buckets import Selection
-from ..aws.naming import custom_policy_names
 from ..aws.partitions import Partition
 
 MODES = ("ec2", "existing-role", "hybrid", "default-host-management")
@@ -63,6 +62,8 @@ class Settings:
     role_name: str
     instance_profile_name: str
     description: str
+    custom_policy_name: str  # the first custom policy's; packed parts add -2, -3
+    custom_policy_description: str  # the first custom policy's; "" is none
     path: str
     permissions_boundary: str | None
     tags: Mapping[str, str]
@@ -82,8 +83,3 @@ class Settings:
     plugin_config: Mapping[str, Mapping[str, Any]]
     activation: Activation | None
     accept_findings: tuple[AcceptedFinding, ...]
-
-    @property
-    def custom_policy_name(self) -> str:
-        """Name of the (first) customer managed policy."""
-        return custom_policy_names(self.stack, 1)[0]

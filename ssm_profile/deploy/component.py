@@ -17,7 +17,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..aws.naming import ENDPOINT_POLICY_OUTPUT, attachment_key, part_suffix, ssm_role_reference
+from ..aws.naming import (
+    ENDPOINT_POLICY_OUTPUT,
+    attachment_key,
+    custom_policy_description,
+    part_suffix,
+    ssm_role_reference,
+)
 from ..aws.types import COMPONENT
 from ..blueprint import Blueprint
 from ..config import load_settings
@@ -181,10 +187,7 @@ class InstanceProfile(pulumi.ComponentResource):
                 f"{self._name}-policy{suffix}",
                 name=spec.name,
                 path=s.path,
-                # No part count here: IAM cannot change a description in place, so a
-                # count would replace every custom policy when packing adds a part.
-                description=f"S3 and plugin permissions of the {s.stack} SSM instance role "
-                f"(part {index})",
+                description=self._policy_description(index),
                 policy=spec.document,
                 tags=self._tags,
                 opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
@@ -201,6 +204,13 @@ class InstanceProfile(pulumi.ComponentResource):
         self.outputs["customPolicyArns"] = arns
         self.custom_policy_arns = pulumi.Output.all(*arns).apply(list)
         return attachments
+
+    def _policy_description(self, number: int) -> str | None:
+        """``customPolicyDescription`` for the first part (``""``: none), derived for the others."""
+        s = self._blueprint.settings
+        if number > 1:
+            return custom_policy_description(s.stack, number)
+        return s.custom_policy_description or None
 
     def _managed_attachments(self, role_name: pulumi.Input[str]) -> list[pulumi.Resource]:
         arns = self._blueprint.managed_policy_arns
