@@ -79,6 +79,12 @@ class InstanceProfileArgs(TypedDict, total=False):
     """Name of the instance profile. Default: the role's name."""
     description: str
     """The role's description."""
+    custom_policy_name: str
+    """Name of the first custom policy (packed parts add -2, -3). Default:
+    SSMInstanceProfileS3Policy-<stack>."""
+    custom_policy_description: str
+    """Description of the first custom policy ("": none), kept when adopting a hand-made
+    policy, as IAM cannot change a description in place."""
     path: str
     """IAM path of role, instance profile and policies."""
     permissions_boundary: str
