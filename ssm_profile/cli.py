@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --all, plan in N processes (default: one per core); the output is the same",
     )
+    plan.add_argument(
+        "--program",
+        metavar="MODULE:FUNCTION",
+        help="plan this Pulumi program (one that embeds the component), imported from the "
+        "project's folder, instead of the stack-config program",
+    )
     plan.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
     plan.add_argument(
         "--out",
@@ -151,7 +157,7 @@ def _plan(args: argparse.Namespace) -> int:
             raise SsmProfileError("--all --format json needs --out DIR (one JSON file per stack)")
         from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks
 
-        project_dir = find_project_dir()
+        project_dir = find_project_dir(stacks_dir=stacks_dir)
         stacks_dir = stacks_dir or default_stacks_dir(project_dir)
         names = list_stacks(stacks_dir)
         if not names:
@@ -161,7 +167,7 @@ def _plan(args: argparse.Namespace) -> int:
     if args.jobs is None:
         args.jobs = batch.default_jobs()
 
-    job = batch.Job(stacks_dir, project_dir, args.account_id, args.format)
+    job = batch.Job(stacks_dir, project_dir, args.account_id, args.format, args.program)
     failed = []
     for number, outcome in enumerate(batch.plan_all(job, names, args.jobs if args.all else 1)):
         name = outcome.name

@@ -15,6 +15,8 @@ PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ACTIVATION = "aws:ssm/activation:Activation"
 SERVICE_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
+# An explicit AWS provider, as a program that embeds the component may create.
+AWS_PROVIDER = "pulumi:providers:aws"
 
 # The one invoke the program makes.
 GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
