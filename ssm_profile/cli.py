@@ -105,7 +105,7 @@ def _plan(args: argparse.Namespace) -> int:
             raise SsmProfileError("--all --format json needs --out DIR (one JSON file per stack)")
         from .config.stackfile import default_stacks_dir, find_project_dir, list_stacks
 
-        project_dir = find_project_dir()
+        project_dir = find_project_dir(stacks_dir=stacks_dir)
         stacks_dir = stacks_dir or default_stacks_dir(project_dir)
         names = list_stacks(stacks_dir)
         if not names:

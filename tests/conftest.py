@@ -113,3 +113,7 @@ def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         (info / "entry_points.txt").write_text(f"[ssm_profile]\n{lines}")
 
     return make
+
+
+# A real AWS API (moto server on 127.0.0.1) for adopt and drift: tests/awsapi.py.
+from awsapi import _moto_server, aws_api, console_account  # noqa: E402, F401

@@ -13,9 +13,11 @@ import apimodel_plugin
 import pytest
 from apimodel import api_calls, iam_problems, model_problems
 from helpers import ACCOUNT, REPO
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ssm_profile.aws.buckets import FEATURES, PRESETS
+from ssm_profile.aws.partitions import PARTITIONS, partition_of
 from ssm_profile.config.stackfile import StackConfig
 from ssm_profile.errors import SsmProfileError
 from ssm_profile.offline.plan import run_program
@@ -33,7 +35,7 @@ TAG_VALUES = ["", "platform", "aws:x", "AWS:x", "a" * 256, "a" * 257, "日本", 
 DESCRIPTIONS = ["Role of the web tier", "Rôle", "日本", "a\nb", "a" * 1000, "a" * 1001, "\x00"]
 POLICY_NAMES = ["SSMInstanceProfileS3Policy", "p" * 126, "p" * 128, "p" * 129, "S3 Policy", "a/b"]
 POLICY_DESCRIPTIONS = [*DESCRIPTIONS, "", "日本語の説明"]
-PREFIXES = ["logs/", "日本/", "a b/", "ü/", "\u2028", "x\n", "runs/*", "/abs"]
+PREFIXES = ["logs/", "runs/2026/", "日本/", "a b/", "ü/", "\u2028", "x\n", "runs/*", "/abs"]
 POLICY_REFS = [
     "AmazonSSMPatchAssociation",
     "service-role/AmazonEC2RoleforSSM",
@@ -58,6 +60,20 @@ RESOURCES = [
     "arn:aws:logs:us-east-1:123456789012:log-group:/acme/ü:*",
 ]
 CONDITION_VALUES = ["vpc-0123", "日本", "\u2028", "a\nb", "ü", "", "x" * 300]
+# One or two Regions of every partition botocore knows: names, ARNs and principals differ.
+REGIONS = [r for p in PARTITIONS.values() for r in sorted(p.regions)[:2]]
+REGIONS += ["me-south-1", "ap-east-2", "sa-west-1", "eu-west-1"]  # odd bucket facts
+FEATURE_LISTS = [*PRESETS, *([f] for f in FEATURES), list(FEATURES), ["patching", "guide"]]
+PARAMETER_PATHS = [
+    "/acme/app/",
+    "/acme/db/",
+    "/acme/*",
+    "/日本/",
+    "/a b/",
+    "acme",
+    "/" + "a" * 2048,
+    "/x\n",
+]
 ALWAYS = {
     "Sid": "Always",
     "Effect": "Allow",
@@ -82,17 +98,29 @@ def case_twins(tags: dict[str, str]) -> st.SearchStrategy[dict[str, str]]:
     return st.sampled_from([tags, {**tags, **twins}])
 
 
+def in_partition(resource: str, region: str) -> str:
+    """A sample resource ARN moved into the drawn Region's partition and Region."""
+    partition = partition_of(region).name
+    return resource.replace("arn:aws:", f"arn:{partition}:").replace("us-east-1", region)
+
+
 @st.composite
-def statements(draw: Any) -> list[dict[str, Any]]:
+def statements(draw: Any, region: str = "us-east-1", hostile: bool = True) -> list[dict[str, Any]]:
     found = []
+    sids = (
+        (lambda i: [f"Acme{i}", f"Acme{i}\n", f"Acme {i}"]) if hostile else (lambda i: [f"Acme{i}"])
+    )
+    actions = ["s3:GetObject", ["ssm:GetParameter"], "s3:GetObject\n"][: 3 if hostile else 2]
+    resources = RESOURCES if hostile else [RESOURCES[0], RESOURCES[4]]
     for i in range(draw(st.integers(0, 2))):
         statement: dict[str, Any] = {
-            "Sid": draw(st.sampled_from([f"Acme{i}", f"Acme{i}\n", f"Acme {i}"])),
+            "Sid": draw(st.sampled_from(sids(i))),
             "Effect": "Allow",
-            "Action": draw(
-                st.sampled_from(["s3:GetObject", ["ssm:GetParameter"], "s3:GetObject\n"])
-            ),
-            "Resource": draw(st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2)),
+            "Action": draw(st.sampled_from(actions)),
+            "Resource": [
+                in_partition(r, region)
+                for r in draw(st.lists(st.sampled_from(resources), min_size=1, max_size=2))
+            ],
         }
         if draw(st.booleans()):
             key = draw(st.sampled_from(["aws:SourceVpc", "s3:prefix", "aws:PrincipalTag/日"]))
@@ -104,39 +132,71 @@ def statements(draw: Any) -> list[dict[str, Any]]:
 @st.composite
 def stacks(draw: Any) -> tuple[dict[str, str], list[dict[str, Any]]]:
     config: dict[str, Any] = {}
-    mode = draw(st.sampled_from(["ec2", "ec2", "hybrid", "default-host-management"]))
+    # Half the stacks draw only valid-looking values, so that many are accepted and checked
+    # against the models; the other half mix in near misses and hostile text.
+    hostile = draw(st.booleans())
+
+    def pick(values: list[Any], alphabet: list[str], max_size: int) -> st.SearchStrategy[Any]:
+        return pool(values, alphabet, max_size) if hostile else st.sampled_from(values[:2])
+
+    modes = ["ec2", "ec2", "existing-role", "hybrid", "default-host-management"]
+    mode = draw(st.sampled_from(modes))
     config["mode"] = mode
+    region = draw(st.sampled_from(REGIONS))
+    if mode == "existing-role":
+        config["existingRoleName"] = draw(pick(ROLE_NAMES, NAME, 66))
     if draw(st.booleans()):
-        config["roleName"] = draw(pool(ROLE_NAMES, NAME, 66))
+        config["vpcEndpoints"] = True
+        same = [r for r in REGIONS if partition_of(r) == partition_of(region)]
+        regions = st.lists(st.sampled_from(same), min_size=1, max_size=3, unique=not hostile)
+        config["regions"] = draw(regions)
+    if draw(st.booleans()):
+        config["awsBuckets"] = draw(st.sampled_from(FEATURE_LISTS))
+    if draw(st.booleans()):
+        config["corePolicy"] = "default-host"
+        if draw(st.booleans()):
+            paths = st.lists(
+                pick(PARAMETER_PATHS, PATH, 12), min_size=1, max_size=2, unique=not hostile
+            )
+            config["parameterPaths"] = draw(paths)
+    # Keys that describe a new role: existing-role mode refuses them, so valid-looking
+    # stacks of that mode leave them out.
+    new_role = hostile or mode != "existing-role"
+    if new_role and draw(st.booleans()):
+        config["roleName"] = draw(pick(ROLE_NAMES, NAME, 66))
     if mode == "ec2" and draw(st.booleans()):
-        config["instanceProfileName"] = draw(pool(ROLE_NAMES, NAME, 130))
+        config["instanceProfileName"] = draw(pick(ROLE_NAMES, NAME, 130))
     if draw(st.booleans()):
-        config["customPolicyName"] = draw(pool(POLICY_NAMES, NAME, 130))
+        config["customPolicyName"] = draw(pick(POLICY_NAMES, NAME, 130))
     if draw(st.booleans()):
-        config["customPolicyDescription"] = draw(pool(POLICY_DESCRIPTIONS, [*NAME, " "], 30))
+        config["customPolicyDescription"] = draw(pick(POLICY_DESCRIPTIONS, [*NAME, " "], 30))
+    if new_role and draw(st.booleans()):
+        config["path"] = draw(pick(PATHS, PATH, 20).map(lambda p: p if p[:1] == "/" else f"/{p}/"))
+    if new_role and draw(st.booleans()):
+        config["description"] = draw(pick(DESCRIPTIONS, [*NAME, " "], 30))
+    if new_role and draw(st.booleans()):
+        keys, values = pick(TAG_KEYS, TAG, 10), pick(TAG_VALUES, TAG, 10)
+        tags = st.dictionaries(keys, values, max_size=3)
+        config["tags"] = draw(tags.flatmap(case_twins) if hostile else tags)
     if draw(st.booleans()):
-        config["path"] = draw(pool(PATHS, PATH, 20).map(lambda p: p if p[:1] == "/" else f"/{p}/"))
+        config["buckets"] = [{"name": "acme-bucket", "prefix": draw(pick(PREFIXES, PATH, 10))}]
     if draw(st.booleans()):
-        config["description"] = draw(pool(DESCRIPTIONS, [*NAME, " "], 30))
-    if draw(st.booleans()):
-        keys, values = pool(TAG_KEYS, TAG, 10), pool(TAG_VALUES, TAG, 10)
-        config["tags"] = draw(st.dictionaries(keys, values, max_size=3).flatmap(case_twins))
-    if draw(st.booleans()):
-        config["buckets"] = [{"name": "acme-bucket", "prefix": draw(pool(PREFIXES, PATH, 10))}]
-    if draw(st.booleans()):
-        refs = st.lists(st.sampled_from(POLICY_REFS), max_size=2, unique=True)
-        config["managedPolicies"] = draw(refs)
-    if draw(st.booleans()):
-        config["permissionsBoundary"] = draw(st.sampled_from(POLICY_REFS[4:]))
+        refs = st.lists(
+            st.sampled_from(POLICY_REFS if hostile else POLICY_REFS[:4]), max_size=2, unique=True
+        )
+        config["managedPolicies"] = [in_partition(r, region) for r in draw(refs)]
+    if new_role and draw(st.booleans()):
+        boundary = draw(st.sampled_from(POLICY_REFS[4:] if hostile else POLICY_REFS[9:10]))
+        config["permissionsBoundary"] = in_partition(boundary, region)
     if mode == "hybrid" and draw(st.booleans()):
-        description = draw(pool([*DESCRIPTIONS[:4], "a" * 257], TAG, 20))
+        description = draw(pick([*DESCRIPTIONS[:4], "a" * 257], TAG, 20))
         config["activation"] = {"registrationLimit": 2, "description": description}
-    plugin = draw(statements())
+    plugin = draw(statements(region, hostile))
     if not plugin and "buckets" not in config and draw(st.booleans()):
         plugin = [ALWAYS]  # a custom policy, so that CreatePolicy sees the path and tags
     if plugin:
         config["plugins"] = ["apimodel_plugin"]
-    raw = {"aws:region": "us-east-1"}
+    raw = {"aws:region": region}
     raw |= {
         f"ssm-profile:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in config.items()
     }
@@ -156,7 +216,9 @@ def test_what_is_accepted_is_what_the_api_models_accept(stack):
         plan = run_program(StackConfig("ssm-profile", "prop", raw, REPO, REPO), ACCOUNT)
     except SsmProfileError as error:
         assert "\n" not in str(error)
+        event("refused")
         return
+    event(f"accepted: {partition_of(raw['aws:region']).name}, {raw.get('ssm-profile:mode')}")
     problems = [p for call in api_calls(plan.resources) for p in model_problems(*call)]
     problems += iam_problems(plan.resources)
     assert problems == [], raw

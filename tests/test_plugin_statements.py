@@ -38,6 +38,11 @@ from ssm_profile.iam.statement import Statement
             'statement AcmeParameters: "getobject" is not an action of the form service:Action',
         ),
         (
+            json.dumps([{**STATEMENT, "Action": "IAM:createAccessKey"}]),
+            'statement AcmeParameters: "IAM:createAccessKey": write the service prefix in '
+            'lowercase, "iam:createAccessKey"',
+        ),
+        (
             json.dumps([{**STATEMENT, "Resource": "arn:aws-cn:s3:::acme/*"}]),
             'statement AcmeParameters: "arn:aws-cn:s3:::acme/*" is in partition aws-cn; '
             "this stack deploys to aws",

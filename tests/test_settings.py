@@ -852,6 +852,12 @@ ERROR_CASES = [
         "paths under /aws-service-role/ are AWS's own",
     ),
     case(
+        "path-reserved-for-sso-roles",
+        {"path": "/aws-reserved/sso.amazonaws.com/"},
+        "ssm-profile:path",
+        "paths under /aws-reserved/ are AWS's own",
+    ),
+    case(
         "boundary-arn-too-long",
         {"permissionsBoundary": "arn:aws:iam::111122223333:policy/" + "a/" * 1010 + "B"},
         "ssm-profile:permissionsBoundary",

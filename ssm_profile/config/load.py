@@ -71,15 +71,20 @@ def _check_mode_keys(mode: str, reader: Reader) -> None:
             raise ConfigError(k(key.name), f"is required in {mode} mode: {key.required}")
 
 
-def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
-    """Validate the stack's raw config and return frozen :class:`Settings`."""
+def check_frame(raw: Mapping[str, str], stack: str) -> str:
+    """The checks before any key: the stack's name, ``aws:region`` (returned), unknown keys."""
     check_stack_name(stack)
     region_text = raw.get("aws:region")
     if not region_text:
         raise ConfigError("aws:region", "is required: run `pulumi config set aws:region us-east-2`")
     region = check_region("aws:region", region_text, None)
     _check_known_keys(raw)
+    return region
 
+
+def load_settings(raw: Mapping[str, str], project: str, stack: str) -> Settings:
+    """Validate the stack's raw config and return frozen :class:`Settings`."""
+    region = check_frame(raw, stack)
     reader = Reader(raw)
     draft: dict[str, Any] = {
         "project": project,

@@ -35,13 +35,18 @@ class StackConfig:
     stacks_dir: Path
 
 
-def find_project_dir(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` holding ``Pulumi.yaml``."""
+def find_project_dir(start: Path | None = None, stacks_dir: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (the working folder) holding ``Pulumi.yaml``;
+    failing that, at or above ``stacks_dir`` (an installed ``ssm-profile`` run from outside
+    the project with ``--stacks-dir``)."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "Pulumi.yaml").is_file():
-            return folder
-    raise SsmProfileError(f"no Pulumi.yaml in {here} or any parent folder")
+    starts = [here] + ([stacks_dir.resolve()] if stacks_dir is not None else [])
+    for begin in starts:
+        for folder in (begin, *begin.parents):
+            if (folder / "Pulumi.yaml").is_file():
+                return folder
+    above = f" nor at or above {starts[1]}" if len(starts) > 1 else ""
+    raise SsmProfileError(f"no Pulumi.yaml in {here} or any parent folder{above}")
 
 
 MAX_BYTES = 1 << 20  # a stack file is a few kilobytes
@@ -148,7 +153,7 @@ def load_stack(
     stack: str, stacks_dir: Path | None = None, project_dir: Path | None = None
 ) -> StackConfig:
     """Merge ``Pulumi.yaml`` defaults and ``STACKS_DIR/Pulumi.STACK.yaml`` values."""
-    project_dir = project_dir or find_project_dir()
+    project_dir = project_dir or find_project_dir(stacks_dir=stacks_dir)
     project_path = project_dir / "Pulumi.yaml"
     project, folder, (defaults, types, required) = _project(project_path, _stamp(project_path))
     stacks_dir = folder if stacks_dir is None else stacks_dir

@@ -1,11 +1,17 @@
-"""The one ComponentResource: registers a :class:`~ssm_profile.blueprint.Blueprint` as-is.
+"""The component: typed arguments in, AWS resources out, typed outputs on the instance.
 
-All decisions were made by the pure modules; this file only maps them onto ``pulumi_aws``
-resources, parented to the component, with names derived from the component's name.
+:class:`InstanceProfile` turns its :class:`~ssm_profile.config.args.InstanceProfileArgs` into
+the stack config they stand for and validates it with the same code as a stack
+(``load_settings``), runs the pure pipeline (plugins, blueprint, checks), and only then
+registers itself and maps the blueprint onto ``pulumi_aws`` resources, parented to it, with
+names derived from its name. A bad argument raises :class:`InstanceProfileError` (one line,
+naming the stack key the argument fills) before anything is registered.
+
+No ``from __future__ import annotations`` here: Pulumi's analyzer reads the evaluated
+annotations of ``__init__`` and of the class (the outputs) to build the package schema.
 """
 
-from __future__ import annotations
-
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -20,31 +26,114 @@ from ..aws.naming import (
 )
 from ..aws.types import COMPONENT
 from ..blueprint import Blueprint
+from ..config import load_settings
+from ..config.args import InstanceProfileArgs, args_to_config
+from ..errors import SsmProfileError
+from ..pipeline import resolve
 
 TYPE = COMPONENT
 
 
-class SsmInstanceProfile(pulumi.ComponentResource):
-    """Role, policies, attachments and instance profile (or activation / DHMC setting)."""
+class InstanceProfileError(pulumi.RunError, SsmProfileError):
+    """A bad argument: Pulumi prints a RunError's one line without a traceback, and the
+    offline plan reports it like a bad stack. :attr:`reason` is the error of the stage that
+    refused it (a ``ConfigError``, ``PolicyError`` or ``PluginError``)."""
 
-    outputs: dict[str, Any]
+    def __init__(self, reason: SsmProfileError) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def _invoke_options(opts: pulumi.ResourceOptions | None) -> pulumi.InvokeOptions | None:
+    """The component's AWS provider (``provider``, ``providers`` or its parent's) for the
+    one invoke it makes, the account id, before it is registered."""
+    if opts is None:
+        return None
+    provider = opts.provider
+    providers = opts.providers
+    if provider is None and isinstance(providers, Mapping):
+        provider = providers.get("aws")
+    elif provider is None and providers:
+        provider = next((p for p in providers if getattr(p, "package", None) == "aws"), None)
+    return pulumi.InvokeOptions(parent=opts.parent, provider=provider)
+
+
+def _blueprint(args: InstanceProfileArgs, opts: pulumi.ResourceOptions | None) -> Blueprint:
+    region = pulumi.Config("aws").get("region")
+    raw = args_to_config(args, region)
+    settings = load_settings(raw, pulumi.get_project(), pulumi.get_stack())
+    account_id = aws.get_caller_identity(opts=_invoke_options(opts)).account_id
+    return resolve(settings, account_id)
+
+
+class InstanceProfile(pulumi.ComponentResource):
+    """The IAM instance profile AWS Systems Manager needs (AWS guide "Create an IAM instance
+    profile for Systems Manager"): a role with the SSM core and the guide's S3 policy and an
+    instance profile, or the hybrid service role and activation, or the Default Host
+    Management role and service setting, or policies attached to an existing role."""
+
+    role_name: pulumi.Output[str]
+    """The role's name (in existing-role mode, the existing role's)."""
+    role_arn: pulumi.Output[str] | None
+    """The role's ARN; none in existing-role mode, which creates no role."""
+    instance_profile_name: pulumi.Output[str] | None
+    """The instance profile's name, when one is created."""
+    instance_profile_arn: pulumi.Output[str] | None
+    """The instance profile's ARN, when one is created."""
+    managed_policy_arns: pulumi.Output[list[str]]
+    """The ARNs of the AWS managed (and other) policies attached to the role."""
+    custom_policy_arns: pulumi.Output[list[str]]
+    """The ARNs of the stack's own policies (the S3 and plugin statements), in part order."""
+    activation_id: pulumi.Output[str] | None
+    """hybrid mode with an activation: the activation's id."""
+    activation_code: pulumi.Output[str] | None
+    """hybrid mode with an activation: the activation's code (a secret)."""
+    service_setting_id: pulumi.Output[str] | None
+    """default-host-management mode: the ARN of the SSM service setting naming the role."""
+    s3_endpoint_policy: pulumi.Output[str] | None
+    """With vpcEndpoints: the policy the VPC's S3 gateway endpoint needs for these buckets."""
 
     def __init__(
-        self, name: str, blueprint: Blueprint, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: InstanceProfileArgs,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        try:
+            blueprint = _blueprint(args, opts)
+        except InstanceProfileError:
+            raise
+        except SsmProfileError as error:
+            raise InstanceProfileError(error) from None
+        for warning in blueprint.warnings:
+            pulumi.log.warn(warning)  # `pulumi up` prints it; the offline plan records it
         super().__init__(TYPE, name, None, opts)
         self._name = name
         self._blueprint = blueprint
+        self._build()
+        self.register_outputs(self.outputs)
+
+    def _build(self) -> None:
+        blueprint = self._blueprint
         s = blueprint.settings
         self._tags = dict(blueprint.tags) or None
-        self.outputs = {"mode": s.mode, "plugins": [dict(p) for p in blueprint.plugins]}
+        # The stack outputs of the stack-config program, camelCase name -> value.
+        self.outputs: dict[str, Any] = {
+            "mode": s.mode,
+            "plugins": [dict(p) for p in blueprint.plugins],
+        }
         if blueprint.accepted_findings:
             self.outputs["acceptedFindings"] = [a.to_json() for a in blueprint.accepted_findings]
+        self.s3_endpoint_policy = None
         if blueprint.endpoint_policy is not None:
             # what the VPC's S3 gateway endpoint must allow too (guide case 1)
             self.outputs[ENDPOINT_POLICY_OUTPUT] = blueprint.endpoint_policy
+            self.s3_endpoint_policy = pulumi.Output.from_input(blueprint.endpoint_policy)
+        self.role_arn = self.instance_profile_name = self.instance_profile_arn = None
+        self.activation_id = self.activation_code = self.service_setting_id = None
 
         role_name = self._role()
+        self.role_name = pulumi.Output.from_input(role_name)
         attachments = self._custom_policies(role_name) + self._managed_attachments(role_name)
         if s.create_instance_profile:
             self._instance_profile(role_name)
@@ -53,7 +142,6 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             self._activation(role_name, after_attachments)
         if blueprint.service_setting_id is not None:
             self._service_setting(after_attachments)
-        self.register_outputs(self.outputs)
 
     # Explicit physical names cannot be created before the old one is deleted, so a
     # replacement must delete first; `protect` turns that replacement into an error.
@@ -86,7 +174,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             opts=self._kept(),
         )
         self.outputs["roleName"] = role.name
-        self.outputs["roleArn"] = role.arn
+        self.outputs["roleArn"] = self.role_arn = role.arn
         return role.name
 
     def _custom_policies(self, role_name: pulumi.Input[str]) -> list[pulumi.Resource]:
@@ -114,6 +202,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
                 )
             )
         self.outputs["customPolicyArns"] = arns
+        self.custom_policy_arns = pulumi.Output.all(*arns).apply(list)
         return attachments
 
     def _policy_description(self, number: int) -> str | None:
@@ -126,6 +215,7 @@ class SsmInstanceProfile(pulumi.ComponentResource):
     def _managed_attachments(self, role_name: pulumi.Input[str]) -> list[pulumi.Resource]:
         arns = self._blueprint.managed_policy_arns
         self.outputs["managedPolicyArns"] = list(arns)
+        self.managed_policy_arns = pulumi.Output.from_input(list(arns))
         return [
             aws.iam.RolePolicyAttachment(
                 f"{self._name}-managed-{attachment_key(arn)}",
@@ -146,8 +236,8 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._kept(),
         )
-        self.outputs["instanceProfileName"] = profile.name
-        self.outputs["instanceProfileArn"] = profile.arn
+        self.outputs["instanceProfileName"] = self.instance_profile_name = profile.name
+        self.outputs["instanceProfileArn"] = self.instance_profile_arn = profile.arn
 
     def _activation(self, role_name: pulumi.Input[str], opts: pulumi.ResourceOptions) -> None:
         s = self._blueprint.settings
@@ -164,8 +254,9 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             tags=self._tags,
             opts=opts,
         )
-        self.outputs["activationId"] = activation.id
-        self.outputs["activationCode"] = pulumi.Output.secret(activation.activation_code)
+        self.outputs["activationId"] = self.activation_id = activation.id
+        code = pulumi.Output.secret(activation.activation_code)
+        self.outputs["activationCode"] = self.activation_code = code
 
     def _service_setting(self, opts: pulumi.ResourceOptions) -> None:
         s = self._blueprint.settings
@@ -175,4 +266,4 @@ class SsmInstanceProfile(pulumi.ComponentResource):
             setting_value=ssm_role_reference(s.path, s.role_name),
             opts=opts,
         )
-        self.outputs["serviceSettingId"] = setting.setting_id
+        self.outputs["serviceSettingId"] = self.service_setting_id = setting.setting_id

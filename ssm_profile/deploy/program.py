@@ -1,7 +1,9 @@
-"""The Pulumi program: stack config -> settings -> plugins -> blueprint -> component.
+"""The Pulumi program: stack config -> InstanceProfileArgs -> the component.
 
 ``pulumi up`` runs it through the project's ``__main__.py``; ``python -m ssm_profile plan``
-runs the very same :func:`main` under recording mocks. There is no other path.
+runs the very same :func:`main` under recording mocks. The component validates the
+arguments (as a stack's config), runs the plugins and builds the blueprint; this program is
+one caller of it, like any program that embeds it.
 """
 
 from __future__ import annotations
@@ -9,13 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
-from ..config import Settings, load_settings
+from ..config.args import InstanceProfileArgs, args_from_config
 from ..errors import SsmProfileError
-from ..pipeline import resolve
-from .component import SsmInstanceProfile
+from .component import InstanceProfile, InstanceProfileError
 
 COMPONENT_NAME = "ssm-profile"
 
@@ -31,20 +31,18 @@ def read_config() -> dict[str, str]:
     return values
 
 
-def load() -> Settings:
-    """Validated settings of the running stack."""
-    return load_settings(read_config(), pulumi.get_project(), pulumi.get_stack())
+def stack_args() -> InstanceProfileArgs:
+    """The component's arguments from the running stack's config."""
+    return args_from_config(read_config(), pulumi.get_stack())
 
 
 def main() -> dict[str, Any]:
     """Build the stack and export its outputs; raises :class:`SsmProfileError` on bad input
-    before any resource is registered."""
-    settings = load()
-    account_id = aws.get_caller_identity().account_id
-    blueprint = resolve(settings, account_id)
-    for warning in blueprint.warnings:
-        pulumi.log.warn(warning)  # `pulumi up` prints it; the offline plan records it
-    component = SsmInstanceProfile(COMPONENT_NAME, blueprint)
+    before any resource is registered (the component's own error, unwrapped)."""
+    try:
+        component = InstanceProfile(COMPONENT_NAME, stack_args())
+    except InstanceProfileError as error:
+        raise error.reason from None
     for key, value in component.outputs.items():
         pulumi.export(key, value)
     return component.outputs

@@ -88,6 +88,16 @@ def credentials_exposure_actions() -> frozenset[str]:
     return frozenset(data["credentials_exposure"] + data["supplement"]["credentials_exposure"])
 
 
+def supplemented(names: set[str]) -> bool:
+    """Whether any of these lowercase actions or method names is the supplement's rather
+    than parliament's (so that a message names its real source)."""
+    supplement = _data()["supplement"]
+    return bool(
+        names & set(supplement["credentials_exposure"])
+        or names & set(supplement["privilege_escalation"])
+    )
+
+
 def data_source() -> str:
     """Which parliament the data was generated from (``parliament 1.6.4``)."""
     return _data()["source"]

@@ -80,6 +80,14 @@ def _check_action(action: str) -> None:
     if problem:
         raise StatementError(problem)
     if not _ACTION.fullmatch(action):
+        service, colon, name = action.partition(":")
+        if colon and _ACTION.fullmatch(f"{service.lower()}:{name}"):
+            # IAM reads either case; this project writes service prefixes as AWS documents
+            # them, so that reviews and the gate compare one spelling.
+            raise StatementError(
+                f"{json.dumps(action)}: write the service prefix in lowercase, "
+                f"{json.dumps(service.lower() + ':' + name)}"
+            )
         raise StatementError(f"{json.dumps(action)} is not an action of the form service:Action")
 
 

@@ -6,7 +6,7 @@ import difflib
 import functools
 from collections.abc import Iterable, Sequence
 
-from .actions import Action, privilege_escalation_methods, services
+from .actions import Action, privilege_escalation_methods, services, supplemented
 
 
 def _unique_names(actions: Iterable[Action]) -> list[str]:
@@ -99,27 +99,34 @@ def manages_permissions(pattern: str, managing: Sequence[Action]) -> str:
     )
 
 
-def _methods_of(actions: Sequence[Action]) -> str:
+def _methods_of(actions: Sequence[Action]) -> list[str]:
     names = {str(a).lower() for a in actions}
-    return ", ".join(m for m, acts in privilege_escalation_methods().items() if set(acts) <= names)
+    return [m for m, acts in privilege_escalation_methods().items() if set(acts) <= names]
+
+
+def _source(names: set[str]) -> str:
+    """Who lists these: parliament, or this project's supplement to it (actiondata.py)."""
+    return "ssm-profile's supplement to parliament" if supplemented(names) else "parliament"
 
 
 def escalates(pattern: str, actions: Sequence[Action]) -> str:
+    methods = _methods_of(actions)
+    said = f"({_source(set(methods))}: {', '.join(methods)})"
     return about(
         pattern,
         actions,
-        f"allows privilege escalation (parliament: {_methods_of(actions)}); remove it",
-        f"allow privilege escalation (parliament: {_methods_of(actions)}); remove them",
+        f"allows privilege escalation {said}; remove it",
+        f"allow privilege escalation {said}; remove them",
     )
 
 
 def exposes_credentials(pattern: str, actions: Sequence[Action]) -> str:
+    listed = f"({_source({str(a).lower() for a in actions})}'s credentials-exposure list)"
     return about(
         pattern,
         actions,
-        "can return credentials to the caller (parliament's credentials-exposure list); remove it",
-        "can return credentials to the caller (parliament's credentials-exposure list); "
-        "remove them",
+        f"can return credentials to the caller {listed}; remove it",
+        f"can return credentials to the caller {listed}; remove them",
     )
 
 
@@ -127,7 +134,7 @@ def combination(method: str, statements: str = "") -> str:
     actions = ", ".join(privilege_escalation_methods()[method])
     where = f"statements {statements} together grant" if statements else "grants"
     return (
-        f"{where} {actions}, which together allow privilege escalation (parliament: "
+        f"{where} {actions}, which together allow privilege escalation ({_source({method})}: "
         f"{method}); remove one of them"
     )
 
