@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --all, plan in N processes (default: one per core); the output is the same",
     )
+    plan.add_argument(
+        "--program",
+        metavar="MODULE:FUNCTION",
+        help="plan this Pulumi program (one that embeds the component), imported from the "
+        "project's folder, instead of the stack-config program",
+    )
     plan.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
     plan.add_argument(
         "--out",
@@ -115,7 +121,7 @@ def _plan(args: argparse.Namespace) -> int:
     if args.jobs is None:
         args.jobs = batch.default_jobs()
 
-    job = batch.Job(stacks_dir, project_dir, args.account_id, args.format)
+    job = batch.Job(stacks_dir, project_dir, args.account_id, args.format, args.program)
     failed = []
     for number, outcome in enumerate(batch.plan_all(job, names, args.jobs if args.all else 1)):
         name = outcome.name

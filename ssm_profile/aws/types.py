@@ -13,6 +13,8 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 ACTIVATION = "aws:ssm/activation:Activation"
 SERVICE_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
+# An explicit AWS provider, as a program that embeds the component may create.
+AWS_PROVIDER = "pulumi:providers:aws"
 
 # The one invoke the program makes.
 GET_CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"

@@ -36,16 +36,16 @@ class StackConfig:
 
 
 def find_project_dir(start: Path | None = None, stacks_dir: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (the working folder) holding ``Pulumi.yaml``;
-    failing that, at or above ``stacks_dir`` (an installed ``ssm-profile`` run from outside
-    the project with ``--stacks-dir``)."""
+    """The project of the stack files in ``stacks_dir``: the nearest folder at or above it
+    holding ``Pulumi.yaml`` (an installed ``ssm-profile``, or a program's own project, run
+    from another folder); failing that, at or above ``start`` (the working folder)."""
     here = (start or Path.cwd()).resolve()
-    starts = [here] + ([stacks_dir.resolve()] if stacks_dir is not None else [])
+    starts = ([stacks_dir.resolve()] if stacks_dir is not None else []) + [here]
     for begin in starts:
         for folder in (begin, *begin.parents):
             if (folder / "Pulumi.yaml").is_file():
                 return folder
-    above = f" nor at or above {starts[1]}" if len(starts) > 1 else ""
+    above = f" nor at or above {starts[0]}" if len(starts) > 1 else ""
     raise SsmProfileError(f"no Pulumi.yaml in {here} or any parent folder{above}")
 
 

@@ -36,6 +36,7 @@ class Job:
     project_dir: Path | None
     account_id: str
     format: str
+    program: str | None = None  # MODULE:FUNCTION; None: the stack-config program
 
 
 def plan_one(job: Job, name: str) -> Outcome:
@@ -43,13 +44,15 @@ def plan_one(job: Job, name: str) -> Outcome:
 
     The stack file and its settings are checked before Pulumi is imported: a stack that a
     config error stops costs no Pulumi (the program checks them again, as under ``pulumi
-    up``; the settings alone take well under a millisecond)."""
+    up``; the settings alone take well under a millisecond). Another program's config is
+    its own, checked by the components it builds."""
     try:
         stack = load_stack(name, job.stacks_dir, job.project_dir)
-        load_settings(stack.config, stack.project, stack.stack)
+        if job.program is None:
+            load_settings(stack.config, stack.project, stack.stack)
         from .plan import run_program  # imports Pulumi
 
-        plan = run_program(stack, job.account_id)
+        plan = run_program(stack, job.account_id, job.program)
         text = report.RENDERERS[job.format](plan.to_json())
     except SsmProfileError as error:
         return Outcome(name, error=str(error))

@@ -8,10 +8,11 @@ up as a failure here instead of a silently wrong plan.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -35,36 +36,53 @@ class RecordingMocks(pulumi.runtime.Mocks):
     account_id: str = DEFAULT_ACCOUNT_ID
     region: str = "us-east-1"
     stack: str = "stack"
+    # The account of each explicit AWS provider (by id) restricted to one account with
+    # ``allowedAccountIds``: what resources and invokes through it get, not ``account_id``.
+    provider_accounts: dict[str, str] = field(default_factory=dict)
 
     @property
     def partition(self) -> str:
         found = ALL_REGIONS.get(self.region)
         return found.name if found else "aws"
 
-    def _iam_arn(self, kind: str, inputs: Mapping[str, Any]) -> str:
+    def _account(self, provider: str | None) -> str:
+        """The account of the provider reference ``URN::ID`` (the default provider: none)."""
+        provider_id = (provider or "").rsplit("::", 1)[-1]
+        return self.provider_accounts.get(provider_id, self.account_id)
+
+    def _iam_arn(self, kind: str, inputs: Mapping[str, Any], provider: str | None) -> str:
         path = inputs.get("path", "/")
-        return f"arn:{self.partition}:iam::{self.account_id}:{kind}{path}{inputs['name']}"
+        account = self._account(provider)
+        return f"arn:{self.partition}:iam::{account}:{kind}{path}{inputs['name']}"
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         state = dict(args.inputs)
         typ = args.typ
         if not args.custom:
             return f"{args.name}-id", state
+        if typ == types.AWS_PROVIDER:
+            provider_id = f"{args.name}-provider-id"
+            allowed = state.get("allowedAccountIds") or []
+            if isinstance(allowed, str):  # provider inputs reach the engine as JSON text
+                allowed = json.loads(allowed)
+            if isinstance(allowed, list) and len(allowed) == 1:
+                self.provider_accounts[provider_id] = str(allowed[0])
+            return provider_id, state
         if typ == types.ROLE:
             state.update(
-                arn=self._iam_arn("role", state),
+                arn=self._iam_arn("role", state, args.provider),
                 uniqueId="AROA" + _digest(self.stack, state["name"])[:17].upper(),
             )
             return state["name"], state
         if typ == types.POLICY:
             state.update(
-                arn=self._iam_arn("policy", state),
+                arn=self._iam_arn("policy", state, args.provider),
                 policyId="ANPA" + _digest(self.stack, state["name"])[:17].upper(),
             )
             return state["arn"], state
         if typ == types.PROFILE:
             state.update(
-                arn=self._iam_arn("instance-profile", state),
+                arn=self._iam_arn("instance-profile", state, args.provider),
                 uniqueId="AIPA" + _digest(self.stack, state["name"])[:17].upper(),
             )
             return state["name"], state
@@ -80,11 +98,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         if args.token == types.GET_CALLER_IDENTITY:
+            account = self._account(args.provider)
             return {
-                "accountId": self.account_id,
-                "arn": f"arn:{self.partition}:iam::{self.account_id}:user/offline-plan",
+                "accountId": account,
+                "arn": f"arn:{self.partition}:iam::{account}:user/offline-plan",
                 "userId": "AIDAOFFLINEPLAN",
-                "id": self.account_id,
+                "id": account,
             }
         raise NotImplementedError(f"the offline plan cannot answer invoke {args.token}")
 
