@@ -9,7 +9,8 @@ account (read-only) to take over a hand-made role and to compare a stack with AW
 ``warning:`` line on stderr. Exit status 0 on success (``diff``: no changes), 1 when ``diff``
 finds changes or ``drift`` finds drift, 2 on a configuration, plugin, input or AWS error,
 or when stdout or an ``--out`` file cannot be written, printed as ``error:`` lines on
-stderr without a traceback.
+stderr without a traceback, and 3 when ``diff --fail-on broadening`` finds a change that
+broadens access (the diff is printed all the same).
 
 Output reaches stdout, stderr and files only through :mod:`ssm_profile.streams` (plugins
 print to stderr, :mod:`.pluginhost.loading`).
@@ -35,6 +36,8 @@ from .errors import SsmProfileError, visible
 # File name extension of each ``plan --format`` when written with ``--out``: the formats of
 # ``plan`` and of ``diff`` (the renderers, offline.report and offline.diff, render each).
 EXTENSIONS = {"json": "json", "markdown": "md", "text": "txt"}
+# ``diff --fail-on broadening``: the exit status when access broadens (0, 1 and 2 as above).
+EXIT_BROADENS = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("old", type=Path, metavar="OLD.json")
     compare.add_argument("new", type=Path, metavar="NEW.json")
     compare.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
+    compare.add_argument(
+        "--fail-on",
+        choices=["broadening"],
+        help=f"exit {EXIT_BROADENS} when a change broadens access (CI's approval gate)",
+    )
     listing = commands.add_parser("plugins", help="list a stack's enabled plugins as JSON")
     listing.add_argument("--stack", required=True, help="stack name (reads Pulumi.NAME.yaml)")
     listing.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
@@ -206,6 +214,8 @@ def _diff(args: argparse.Namespace) -> int:
             f"{args.old}, {args.new}: values nested too deeply to compare"
         ) from None
     streams.print_out(text)
+    if args.fail_on == "broadening" and result.risk.has("broadening"):
+        return EXIT_BROADENS
     return 1 if result.changed else 0
 
 
