@@ -68,13 +68,16 @@ def test_an_added_region_shows_its_statement_and_buckets(plan_stack, tmp_path, c
     new = plan_stack({**GUIDE, "regions": ["us-east-2", "eu-south-1"]}).to_json()
     status, out, _ = run_diff(tmp_path, capsys, old, new)
     assert status == 1
-    assert out.splitlines()[0] == "ssm-profile / test: 0 to add, 1 to change, 0 to remove"
+    assert out.splitlines()[0] == (
+        "ssm-profile / test: BROADENS ACCESS, 0 to add, 1 to change, 0 to remove"
+    )
+    assert "!!! new Allow statement `SSMAgentBucketsEuSouth1`: `s3:GetObject (Read)` on" in out
     assert "~  aws:iam/policy:Policy ssm-profile-policy (update)" in out
     assert "+      statement SSMAgentBucketsEuSouth1 (added)" in out
     # the guide's Region exception: eu-south-1 has a distributor bucket, no birdwatcher one
     assert '+            "arn:aws:s3:::aws-ssm-distributor-file-eu-south-1/*",' in out
     assert "birdwatcher-prod" not in out
-    assert "!!!" not in out  # nothing replaced
+    assert "REPLACES" not in out  # nothing replaced
 
     (changed,) = diff_plans(old, new).resources
     (policy,) = changed.inputs
@@ -292,9 +295,10 @@ def test_the_markdown_diff_parses_into_alerts_table_and_diff_block(plan_stack):
         MarkdownIt("commonmark").enable("table").parse(to_markdown(diff_plans(old, new.to_json())))
     )
     quotes = [t for t in tokens if t.type == "blockquote_open"]
-    assert len(quotes) == 2
-    header = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "th_open"]
-    assert header == ["change", "resource", "type", "what"]
+    assert len(quotes) == 3  # access broadens, then the two alerts
+    headers = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "th_open"]
+    assert headers[:4] == ["change", "resource", "type", "what"]
+    assert headers[4:] == ["", "Effect", "Action (access level)", "Resource", "Condition", "Source"]
     (block,) = [t for t in tokens if t.type == "fence"]
     assert block.info == "diff"
     assert "+      statement SSMAgentBucketsUsWest2 (added)" in block.content

@@ -42,6 +42,8 @@ def test_entry_point_name_loads_the_distributions_plugin(plan_stack, plugin_dir,
             "name": "acme",
             "source": "acme-ssm-plugins 2.3.1 (acme_ep_module)",
             "version": "2.3.1",
+            "statements": ["AcmeParameters"],
+            "managedPolicies": [],
         }
     ]
 

@@ -201,6 +201,35 @@ def builtin_statements(settings: Settings, account_id: str) -> list[Statement]:
     return s3_statements(settings) + ([parameters] if parameters else [])
 
 
+# Which key makes each built-in statement (by its Sid's start) and each managed policy the
+# guide attaches: a reviewer's diff names it as the statement's source.
+_BUILTIN_SID_KEYS = (
+    ("SSMAgentBuckets", ("regions", "awsBuckets")),
+    ("OwnBuckets", ("buckets",)),
+    ("SSMParameters", ("parameterPaths",)),
+)
+_BUILTIN_POLICY_KEYS = {
+    **{name: "corePolicy" for name in CORE_POLICIES.values()},
+    DIRECTORY_SERVICE_POLICY: "directoryService",
+    CLOUDWATCH_AGENT_POLICY: "cloudWatchAgent",
+}
+
+
+def builtin_statement_source(sid: str) -> str | None:
+    """The keys behind a built-in statement (``OwnBucketsReadWrite`` -> ``ssm-profile:buckets``),
+    ``None`` for any other Sid. A split part (``...Part2``) has its statement's source."""
+    for start, keys in _BUILTIN_SID_KEYS:
+        if sid.startswith(start):
+            return ", ".join(k(key) for key in keys)
+    return None
+
+
+def builtin_policy_source(name: str) -> str:
+    """The key that attaches an AWS managed policy (by name with its path): the guide's
+    policies have their own keys, any other comes from ``managedPolicies``."""
+    return k(_BUILTIN_POLICY_KEYS.get(name, "managedPolicies"))
+
+
 # --- the S3 gateway endpoint policy (guide case 1) -------------------------------------------
 
 

@@ -13,6 +13,7 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,37 @@ def managed_policy_content_problem(arn: str) -> str | None:
             "narrower policy or grant what the instances need in statements"
         )
     return None
+
+
+@dataclass(frozen=True)
+class ManagedPolicyInfo:
+    """What the shipped data says an AWS managed policy grants (for a reviewer).
+
+    ``known``: the data has the policy; ``actions``: its Allow actions, or ``None`` when it
+    has more than the data lists (``action_count`` says how many).
+    """
+
+    name: str
+    known: bool
+    deprecated: bool = False
+    actions: tuple[str, ...] | None = None
+    action_count: int = 0
+
+
+def managed_policy_info(arn: str) -> ManagedPolicyInfo | None:
+    """The data on an AWS managed policy ARN; ``None`` for a customer managed policy."""
+    match = _AWS_MANAGED.fullmatch(arn)
+    if not match:
+        return None
+    name = match.group(1)
+    entry = _data()["policies"].get(name)
+    if entry is None:
+        return ManagedPolicyInfo(name, known=False)
+    actions = entry.get("actions")
+    return ManagedPolicyInfo(
+        name,
+        known=True,
+        deprecated=bool(entry.get("deprecated")),
+        actions=tuple(actions) if actions is not None else None,
+        action_count=len(actions) if actions is not None else entry["actionCount"],
+    )

@@ -7,7 +7,9 @@ The source is the copy of AWS's managed policies that moto (a dev dependency) ca
 each policy's document. Every Allow statement is run through the least-privilege gate
 (:mod:`ssm_profile.iam.gate`); what it refuses in a managed policy (:data:`REFUSED`) is
 kept, with the subjects, so that a plan knows without the documents whether a policy exists
-and what it would let through. ``tests/test_managed_policies.py`` fails when the file no
+and what it would let through. So are its Allow actions (up to :data:`MAX_LISTED_ACTIONS`)
+and whether AWS has deprecated it (:data:`DEPRECATED`), which a diff shows a reviewer.
+``tests/test_managed_policies.py`` fails when the file no
 longer equals what the installed moto gives.
 """
 
@@ -31,6 +33,15 @@ REFUSED = (
     "SERVICE_WIDE_ACTION",
     "BUCKET_WILDCARD",
 )
+# AWS managed policies AWS has announced as deprecated, with the announcement (a diff names
+# them so; moto's copy carries no such mark). Only policies with a source are listed.
+DEPRECATED = {
+    "service-role/AmazonEC2RoleforSSM": "AWS Cloud Operations blog, 'Applying managed instance "
+    "policy best practices': replace it with AmazonSSMManagedInstanceCore",
+}
+# A policy's Allow actions are kept when it has at most this many (a reviewer can read them in
+# a diff); a larger policy keeps their number only, so the file stays small.
+MAX_LISTED_ACTIONS = 50
 
 
 def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -50,6 +61,17 @@ def verdict(document: dict[str, Any]) -> list[str]:
     return sorted(found, key=lambda f: (REFUSED.index(f.split(" ", 1)[0]), f))  # worst first
 
 
+def allowed_actions(document: dict[str, Any]) -> list[str]:
+    """The ``Action`` values of the document's Allow statements, sorted, each once."""
+    found: set[str] = set()
+    for statement in _statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        action = statement.get("Action", [])
+        found.update([action] if isinstance(action, str) else action)
+    return sorted(found)
+
+
 def generate() -> dict[str, Any]:
     from moto.iam.aws_managed_policies import aws_managed_policies_data
 
@@ -58,11 +80,21 @@ def generate() -> dict[str, Any]:
     for name, policy in policies.items():
         key = policy["Path"].lstrip("/") + name
         refused = verdict(policy["Document"])
-        entry = {"updated": policy["UpdateDate"][:10], "refused": refused[:3]}
+        entry: dict[str, Any] = {"updated": policy["UpdateDate"][:10], "refused": refused[:3]}
         if len(refused) > 3:
             entry["more"] = len(refused) - 3  # the first three name the policy's problem
+        actions = allowed_actions(policy["Document"])
+        if len(actions) <= MAX_LISTED_ACTIONS:
+            entry["actions"] = actions
+        else:
+            entry["actionCount"] = len(actions)
+        if key in DEPRECATED:
+            entry["deprecated"] = True
         judged[key] = entry
     newest = max(p["updated"] for p in judged.values())
+    missing = sorted(set(DEPRECATED) - set(judged))
+    if missing:
+        raise SystemExit(f"DEPRECATED names policies moto does not have: {missing}")
     return {
         "source": f"moto {metadata.version('moto')}: AWS managed policies updated up to {newest}",
         "policies": dict(sorted(judged.items())),

@@ -168,6 +168,17 @@ class _Merge:
                 )
             self.tags.setdefault(key, (plugin.name, value))
 
+    def _source(self, plugin: LoadedPlugin) -> dict[str, Any]:
+        """The plugin's description with the Sids and managed policies it contributed: the
+        stack output ``plugins``, from which a diff names where a statement came from."""
+        return {
+            **plugin.describe(),
+            "statements": sorted(
+                s for s, (owner, _) in self.statements.items() if owner == plugin.name
+            ),
+            "managedPolicies": sorted(a for a, owner in self.arns.items() if owner == plugin.name),
+        }
+
     def contributions(self, plugins: Sequence[LoadedPlugin]) -> Contributions:
         plugin_tags = {key: value for key, (owner, value) in self.tags.items() if owner is not None}
         return Contributions(
@@ -176,6 +187,6 @@ class _Merge:
             managed_policy_arns=tuple(sorted(self.arns)),
             policy_owners=MappingProxyType(dict(sorted(self.arns.items()))),
             tags=MappingProxyType(dict(sorted(plugin_tags.items()))),
-            sources=tuple(p.describe() for p in sorted(plugins, key=lambda p: p.name)),
+            sources=tuple(self._source(p) for p in sorted(plugins, key=lambda p: p.name)),
             accepted=tuple(self.accepted),
         )

@@ -88,6 +88,61 @@ class Alert:
     message: str
 
 
+BROADENING, NARROWING, NEUTRAL = "broadening", "narrowing", "neutral"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One graded change; ``message`` is markdown (values as inline code)."""
+
+    grade: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the IAM statement changes table (a statement as it was or as it is now)."""
+
+    sign: str  # "+" now, "-" before
+    effect: str
+    actions: tuple[str, ...]  # each with its access level: "s3:GetObject (Read)"
+    resources: tuple[str, ...]
+    condition: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    """An AWS or customer managed policy attached (``+``) or detached (``-``)."""
+
+    sign: str
+    arn: str
+    name: str
+    deprecated: bool
+    grants: str  # its actions with access levels, or what the data knows of them
+    source: str
+
+
+@dataclass(frozen=True)
+class Risk:
+    """The graded changes of a diff, broadening first, and the tables that show them."""
+
+    changes: tuple[Change, ...] = ()
+    statements: tuple[Row, ...] = ()
+    policies: tuple[PolicyRow, ...] = ()
+
+    def has(self, grade: str) -> bool:
+        return any(c.grade == grade for c in self.changes)
+
+    @property
+    def grade(self) -> str:
+        """``broadening`` if anything broadens, else ``narrowing`` if anything narrows."""
+        for grade in (BROADENING, NARROWING):
+            if self.has(grade):
+                return grade
+        return NEUTRAL
+
+
 @dataclass(frozen=True)
 class PlanDiff:
     """Everything that differs between two plans, in the new plan's order."""
@@ -98,6 +153,9 @@ class PlanDiff:
     resources: tuple[ResourceDiff, ...]
     outputs: tuple[InputDiff, ...]
     alerts: tuple[Alert, ...]
+    risk: Risk = Risk()
+    # The new plan's acceptedFindings output: gate findings the stack accepts.
+    accepted: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def changed(self) -> bool:

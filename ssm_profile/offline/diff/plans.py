@@ -14,6 +14,7 @@ from ...aws import types
 from ..report import DOCUMENT_KEYS, DOCUMENT_OUTPUTS
 from .alerts import alerts_for
 from .model import MISSING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
+from .risk import accepted_findings, grade
 from .statements import diff_document, fields, keyed, statement_list
 
 # Inputs the AWS provider cannot change in place: a new value replaces the resource.
@@ -139,4 +140,6 @@ def diff_plans(old: Mapping[str, Any], new: Mapping[str, Any]) -> PlanDiff:
         resources=diffs,
         outputs=_input_diffs(old["outputs"], new["outputs"], tuple(DOCUMENT_OUTPUTS)),
         alerts=alerts_for(diffs),
+        risk=grade(old, new),
+        accepted=accepted_findings(new),
     )

@@ -14,7 +14,8 @@ from typing import Any
 from .. import report
 from ..markdown import md_code, md_document, md_fence, md_name, md_table
 from .alerts import json_value
-from .model import MISSING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
+from .model import BROADENING, MISSING, NARROWING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
+from .tables import tables_markdown, tables_text
 
 _SIGNS = {"add": "+", "remove": "-", "update": "~", "replace": "+-"}
 
@@ -83,22 +84,50 @@ def detail_lines(diff: PlanDiff) -> list[str]:
     return lines
 
 
+def access(diff: PlanDiff) -> str:
+    """``BROADENS ACCESS``, ``narrows access`` or ``""``: what the diff does to access."""
+    grade = diff.risk.grade
+    return {BROADENING: "BROADENS ACCESS", NARROWING: "narrows access"}.get(grade, "")
+
+
 def summary(diff: PlanDiff, name: Callable[[str], str] = str) -> str:
-    """``project / stack: N to add, N to change (N replaced), N to remove`` or no changes;
-    ``name`` quotes the project and stack names."""
+    """``project / stack: [BROADENS ACCESS, ]N to add, N to change (N replaced), N to remove``
+    or no changes; ``name`` quotes the project and stack names."""
     same = diff.old_stack == diff.new_stack
     stack = name(diff.new_stack) if same else f"{name(diff.old_stack)} -> {name(diff.new_stack)}"
     head = f"{name(diff.project)} / {stack}"
     if not diff.changed:
         return f"{head}: no changes"
     text = (
-        f"{head}: {diff.count('add')} to add, {diff.count('update', 'replace')} to change"
+        f"{head}: {f'{a}, ' if (a := access(diff)) else ''}"
+        f"{diff.count('add')} to add, {diff.count('update', 'replace')} to change"
         f"{f' ({n} replaced)' if (n := diff.count('replace')) else ''}, "
         f"{diff.count('remove')} to remove"
     )
     if not diff.resources:
         text += " (outputs only)"
     return text
+
+
+def _graded(diff: PlanDiff, grade: str) -> list[str]:
+    return [c.message for c in diff.risk.changes if c.grade == grade]
+
+
+_HEADINGS = {
+    BROADENING: "Access broadens ({n}): a reviewer must approve each of these",
+    NARROWING: "Access narrows ({n})",
+}
+
+
+def _risk_text(diff: PlanDiff) -> list[str]:
+    lines = []
+    for grade in (BROADENING, NARROWING):
+        found = _graded(diff, grade)
+        if found:
+            lines.append(_HEADINGS[grade].format(n=len(found)) + ":")
+            lines += [("!!! " if grade == BROADENING else "    ") + m for m in found]
+            lines.append("")
+    return lines
 
 
 def _note(diff: PlanDiff, name: Callable[[str], str] = str) -> list[str]:
@@ -116,10 +145,12 @@ def to_text(diff: PlanDiff) -> str:
     lines = [summary(diff), *_note(diff)]
     if diff.changed:
         lines.append("")
+        lines += _risk_text(diff)
         for w in diff.alerts:
             lines.append(("!!! " if w.level == "danger" else "!   ") + w.message)
         if diff.alerts:
             lines.append("")
+        lines += tables_text(diff)
         lines += detail_lines(diff)
     return report.text_block(lines)
 
@@ -152,6 +183,7 @@ def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
     parts += [f"*{n}*" for n in _note(diff, md_name)]
     if not diff.changed:
         return md_document(parts)
+    parts += _risk_markdown(diff)
     for w in diff.alerts:
         kind = "CAUTION" if w.level == "danger" else "WARNING"
         parts.append(f"> [!{kind}]\n> {w.message}")
@@ -162,8 +194,23 @@ def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
                 [[r.action, md_code(r.name), md_code(r.type), _what(r)] for r in diff.resources],
             )
         )
+    parts += tables_markdown(diff)
     parts.append(md_fence(detail_lines(diff), "diff"))
     return md_document(parts, limit, _too_long)
+
+
+def _risk_markdown(diff: PlanDiff) -> list[str]:
+    parts = []
+    broadening, narrowing = _graded(diff, BROADENING), _graded(diff, NARROWING)
+    if broadening:
+        heading = _HEADINGS[BROADENING].format(n=len(broadening))
+        parts.append(
+            "\n".join(["> [!CAUTION]", f"> **{heading}:**", *(f"> - {m}" for m in broadening)])
+        )
+    if narrowing:
+        heading = _HEADINGS[NARROWING].format(n=len(narrowing))
+        parts.append("\n".join([f"**{heading}:**", *(f"- {m}" for m in narrowing)]))
+    return parts
 
 
 def _too_long(length: int) -> str:

@@ -34,20 +34,26 @@ def text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def _field_values(key: str, value: Any) -> set[str]:
-    """A statement field as a set of readable values: order and one-vs-list do not matter."""
+def field_list(key: str, value: Any) -> list[str]:
+    """A statement field as readable values in the document's order, each once."""
     if key in ("Principal", "NotPrincipal") and isinstance(value, dict):
-        return {f"{kind} {text(v)}" for kind, vs in value.items() for v in as_list(vs)}
-    if key == "Condition" and isinstance(value, dict):
-        values = set()
+        found = [f"{kind} {text(v)}" for kind, vs in value.items() for v in as_list(vs)]
+    elif key == "Condition" and isinstance(value, dict):
+        found = []
         for operator, tests in value.items():
             if not isinstance(tests, dict):
-                values.add(f"{operator} {text(tests)}")
+                found.append(f"{operator} {text(tests)}")
                 continue
             for name, vs in tests.items():
-                values.update(f"{operator} {name} = {text(v)}" for v in as_list(vs))
-        return values
-    return {text(v) for v in as_list(value)}
+                found += [f"{operator} {name} = {text(v)}" for v in as_list(vs)]
+    else:
+        found = [text(v) for v in as_list(value)]
+    return list(dict.fromkeys(found))
+
+
+def _field_values(key: str, value: Any) -> set[str]:
+    """A statement field as a set of readable values: order and one-vs-list do not matter."""
+    return set(field_list(key, value))
 
 
 def fields(statement: Mapping[str, Any]) -> dict[str, set[str]]:
