@@ -6,7 +6,9 @@ printed or written to ``--out DIR``; ``diff`` compares two ``plan --format json`
 ``plan`` prints each warning of a stack (what it cannot grant as configured) as a
 ``warning:`` line on stderr. Exit status 0 on success (``diff``: no changes), 1 when ``diff``
 finds changes, 2 on a configuration, plugin or input error, or when stdout or an ``--out``
-file cannot be written, printed as ``error:`` lines on stderr without a traceback.
+file cannot be written, printed as ``error:`` lines on stderr without a traceback, and 3 when
+``diff --fail-on broadening`` finds a change that broadens access (the diff is printed all
+the same).
 
 Output reaches stdout, stderr and files only through :mod:`ssm_profile.streams` (plugins
 print to stderr, :mod:`.pluginhost.loading`).
@@ -32,6 +34,8 @@ from .errors import SsmProfileError, visible
 # File name extension of each ``plan --format`` when written with ``--out``: the formats of
 # ``plan`` and of ``diff`` (the renderers, offline.report and offline.diff, render each).
 EXTENSIONS = {"json": "json", "markdown": "md", "text": "txt"}
+# ``diff --fail-on broadening``: the exit status when access broadens (0, 1 and 2 as above).
+EXIT_BROADENS = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("old", type=Path, metavar="OLD.json")
     compare.add_argument("new", type=Path, metavar="NEW.json")
     compare.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
+    compare.add_argument(
+        "--fail-on",
+        choices=["broadening"],
+        help=f"exit {EXIT_BROADENS} when a change broadens access (CI's approval gate)",
+    )
     listing = commands.add_parser("plugins", help="list a stack's enabled plugins as JSON")
     listing.add_argument("--stack", required=True, help="stack name (reads Pulumi.NAME.yaml)")
     listing.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
@@ -160,6 +169,8 @@ def _diff(args: argparse.Namespace) -> int:
             f"{args.old}, {args.new}: values nested too deeply to compare"
         ) from None
     streams.print_out(text)
+    if args.fail_on == "broadening" and result.risk.has("broadening"):
+        return EXIT_BROADENS
     return 1 if result.changed else 0
 
 

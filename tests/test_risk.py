@@ -3,12 +3,13 @@ neutral, with parliament's access levels, and the comment's first lines say so."
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from scenarios import narrowing_plans, widening_plans
+from scenarios import REPO, narrowing_plans, plan_file, widening_plans
 
 from ssm_profile.offline.diff import diff_plans, to_markdown, to_text
 from ssm_profile.offline.diff.model import BROADENING, NARROWING, NEUTRAL
@@ -241,3 +242,89 @@ def test_a_managed_policy_shows_its_name_deprecation_and_actions():
 )
 def test_actions_are_labelled_with_parliaments_access_level(action, shown):
     assert labelled(action) == shown
+
+
+# --- the CI gate: diff --fail-on broadening ----------------------------------------------------
+
+
+def _run(tmp_path, capsys, old: Any, new: Any, *args: str) -> tuple[int, str, str]:
+    from ssm_profile.cli import main
+
+    paths = []
+    for name, plan in (("old.json", old), ("new.json", new)):
+        path = tmp_path / name
+        path.write_text(plan if isinstance(plan, str) else json.dumps(plan))
+        paths.append(str(path))
+    status = main(["diff", *paths, *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "args", "status"),
+    [
+        ([_allow("A")], [_allow("A")], ("--fail-on", "broadening"), 0),  # no changes
+        ([_allow("A"), _allow("B")], [_allow("A")], ("--fail-on", "broadening"), 1),  # narrows
+        ([_allow("A")], [_allow("A"), _allow("B")], ("--fail-on", "broadening"), 3),  # broadens
+        ([_allow("A")], [_allow("A"), _allow("B")], (), 1),  # without the gate: changes
+        (
+            [_allow("A", ["s3:GetObject", "s3:PutObject"])],
+            [_allow("A", ["s3:PutObject", "s3:GetObject"])],
+            ("--fail-on", "broadening"),
+            1,
+        ),  # order only: a change, and no broadening
+    ],
+)
+def test_fail_on_broadening_has_a_status_of_its_own(tmp_path, capsys, before, after, args, status):
+    got, out, err = _run(tmp_path, capsys, _plan(before), _plan(after), *args)
+    assert (got, err) == (status, "")
+    assert out.startswith("p / s: ")  # the diff is printed whatever the status
+
+
+def test_fail_on_with_a_bad_plan_or_value_exits_2(tmp_path, capsys):
+    status, out, err = _run(tmp_path, capsys, "[]", _plan([]), "--fail-on", "broadening")
+    assert (status, out) == (2, "") and err.startswith("error: ") and "not a plan" in err
+    with pytest.raises(SystemExit) as exit_:
+        _run(tmp_path, capsys, _plan([]), _plan([]), "--fail-on", "everything")
+    assert exit_.value.code == 2
+    assert "invalid choice: 'everything'" in capsys.readouterr().err
+
+
+def test_a_replacement_line_in_markdown_does_not_start_with_plus():
+    from ssm_profile.offline.diff import diff_plans as diff_of
+
+    old = plan_file(REPO / "stacks" / "Pulumi.prod.yaml")
+    new = copy.deepcopy(old)
+    for r in new["resources"]:
+        if r["type"] == ROLE:
+            r["inputs"]["name"] = "Renamed"
+    markdown = to_markdown(diff_of(old, new))
+    (fence,) = [t for t in _parse(markdown) if t.type == "fence"]
+    lines = fence.content.splitlines()
+    assert "-/+ aws:iam/role:Role ssm-profile-role (replace: name)" in lines
+    assert not any(line.startswith("+-") for line in lines)
+    assert "+- aws:iam/role:Role ssm-profile-role (replace: name)" in to_text(diff_of(old, new))
+
+
+def test_accepted_findings_appear_in_the_comment(plan_stack, plugin_dir):
+    from helpers import STATEMENT, statements_plugin
+
+    assume = {**STATEMENT, "Sid": "AcmeDeploy", "Action": "sts:AssumeRole"}
+    assume["Resource"] = "arn:aws:iam::111122223333:role/deploy"
+    name = statements_plugin(plugin_dir, "acme_deploy_review", json.dumps([assume]))
+    old = plan_stack({}).to_json()
+    accept = [{"sid": "AcmeDeploy", "finding": "CREDENTIALS_EXPOSURE", "reason": "deploy agent"}]
+    new = plan_stack({"plugins": [name], "acceptFindings": accept}).to_json()
+    markdown = to_markdown(diff_plans(old, new))
+    tokens = _parse(markdown)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "Accepted findings (`ssm-profile:acceptFindings`)" in headings
+    cells = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "td_open"]
+    row = cells.index("`AcmeDeploy`")
+    assert cells[row : row + 5] == [
+        "`AcmeDeploy`",
+        "`CREDENTIALS_EXPOSURE`",
+        "`sts:AssumeRole`",
+        "`deploy agent`",
+        "`acme_deploy_review`",
+    ]

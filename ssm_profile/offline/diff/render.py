@@ -65,12 +65,19 @@ def _input_lines(d: InputDiff, depth: int) -> list[str]:
     return lines
 
 
-def detail_lines(diff: PlanDiff) -> list[str]:
-    """Every change as sign-first lines (``+``, ``-``, ``~``, ``+-`` for a replacement)."""
+# In a comment's ``diff`` block a replacement reads ``-/+`` (delete, then create, as Pulumi does
+# with deleteBeforeReplace): GitHub paints a line that starts with ``+`` as an addition.
+MARKDOWN_REPLACE_SIGN = "-/+"
+
+
+def detail_lines(diff: PlanDiff, replace_sign: str = _SIGNS["replace"]) -> list[str]:
+    """Every change as sign-first lines (``+``, ``-``, ``~``, ``replace_sign`` for a
+    replacement: ``+-`` in a terminal, :data:`MARKDOWN_REPLACE_SIGN` in a comment)."""
     lines = []
+    signs = {**_SIGNS, "replace": replace_sign}
     for r in diff.resources:
         why = f": {', '.join(r.replaced_by)}" if r.replaced_by else ""
-        lines.append(_line(_SIGNS[r.action], 0, f"{r.type} {r.name} ({r.action}{why})"))
+        lines.append(_line(signs[r.action], 0, f"{r.type} {r.name} ({r.action}{why})"))
         if r.action in ("add", "remove"):
             sign = _SIGNS[r.action]
             for key, value in (r.new if r.action == "add" else r.old or {}).items():
@@ -195,7 +202,7 @@ def to_markdown(diff: PlanDiff, limit: int | None = None) -> str:
             )
         )
     parts += tables_markdown(diff)
-    parts.append(md_fence(detail_lines(diff), "diff"))
+    parts.append(md_fence(detail_lines(diff, MARKDOWN_REPLACE_SIGN), "diff"))
     return md_document(parts, limit, _too_long)
 
 

@@ -85,5 +85,6 @@ def tables_markdown(diff: PlanDiff) -> list[str]:
         ),
     ):
         if rows:
-            parts += [f"#### {title}", md_table(header, _md_cells(rows))]
+            plain = (0,) if header[0] == "" else ()  # the +/- column
+            parts += [f"#### {title}", md_table(header, _md_cells(rows, plain))]
     return parts
