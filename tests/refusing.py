@@ -49,7 +49,7 @@ def refusing_server() -> Iterator[Refusal]:
     refusal = Refusal()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
             action = urllib.parse.parse_qs(body).get("Action", [""])[0]
             status, text = refusal.answer(action)
