@@ -20,7 +20,7 @@ from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
 from .iam.findings import CODES, Accepted, accept, acceptance_hint
-from .iam.managed import managed_policy_content_problem
+from .iam.managed import combining_actions, managed_policy_content_problem
 from .iam.packing import min_policies, pack
 from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
@@ -173,11 +173,16 @@ def _pack(statements: list[Statement], owners: Mapping[str, str]) -> list[list[S
 
 
 def _accepted_findings(
-    settings: Settings, statements: Sequence[Statement], extra: Contributions
+    settings: Settings,
+    statements: Sequence[Statement],
+    extra: Contributions,
+    arns: Sequence[str] = (),
 ) -> tuple[Accepted, ...]:
-    """The role lint on every final statement, then the acceptances checked: each must match
-    a finding, so that none outlives the grant it was written for."""
-    accepted, refused = accept(role_findings(statements), settings.accept_findings)
+    """The role lint on every final statement and the attached AWS managed policies, then the
+    acceptances checked: each must match a finding, so that none outlives the grant it was
+    written for."""
+    managed = {arn: combining_actions(arn) for arn in arns}
+    accepted, refused = accept(role_findings(statements, managed), settings.accept_findings)
     if refused:
         plugins = sorted({extra.owners[s] for f in refused for s in f.sids if s in extra.owners})
         who = " and ".join(f'plugin "{p}"' for p in plugins) or "the stack"
@@ -245,7 +250,7 @@ def build_blueprint(
     if trust is not None and json_size(trust) > limits.TRUST_POLICY_SIZE_LIMIT:
         raise PolicyError("the role's trust policy exceeds IAM's 2,048 characters")
 
-    accepted = _accepted_findings(settings, [s for g in groups for s in g], extra)
+    accepted = _accepted_findings(settings, [s for g in groups for s in g], extra, arns)
     endpoint_policy, endpoint_warnings = _endpoint_policy(settings)
     return Blueprint(
         settings=settings,

@@ -8,6 +8,10 @@ import json
 import pytest
 from helpers import STATEMENT, error_of, statements, statements_plugin
 
+from ssm_profile.iam.findings import acceptance_hint
+from ssm_profile.iam.managed import combining_actions
+from ssm_profile.iam.rolelint import role_findings
+
 ASSUME = {
     **STATEMENT,
     "Sid": "AcmeDeploy",
@@ -160,3 +164,72 @@ def test_an_entry_with_a_subject_accepts_only_that_subject(resolve_stack, plugin
     message = error_of(resolve_stack, {"plugins": [name], "acceptFindings": [entry]})
     assert "action sts:GetSessionToken can return credentials" in message
     assert "sts:AssumeRole can return" not in message
+
+
+BEANSTALK_TAGGING = "arn:aws:iam::aws:policy/AWSElasticBeanstalkEKSTagging"  # ec2:RunInstances
+
+
+def test_escalation_completed_by_an_aws_managed_policy_is_found(resolve_stack, plugin_dir):
+    """The managed policy passes alone (its content is judged), the plugin's iam:PassRole
+    passes with its accepted finding; together they allow CreateEC2WithExistingIP."""
+    passer = {
+        **STATEMENT,
+        "Sid": "AcmePass",
+        "Action": "iam:PassRole",
+        "Resource": "arn:aws:iam::123456789012:role/Worker",
+    }
+    name = statements_plugin(plugin_dir, "acme_pass", json.dumps([passer]))
+    config = {
+        "plugins": [name],
+        "managedPolicies": [BEANSTALK_TAGGING],
+        "acceptFindings": accepting(("AcmePass", "PERMISSIONS_MANAGEMENT")),
+    }
+    message = error_of(resolve_stack, config)
+    assert message.startswith(
+        f'plugin "acme_pass": statement AcmePass and managed policy {BEANSTALK_TAGGING} '
+        "together grant ec2:runinstances, iam:passrole, which together allow privilege "
+        "escalation (parliament: CreateEC2WithExistingIP)"
+    )
+    config["acceptFindings"] += accepting(("AcmePass", "PRIVILEGE_ESCALATION"))
+    blueprint = resolve_stack(config)
+    assert ("AcmePass", "PRIVILEGE_ESCALATION") in [
+        (a.sid, a.finding) for a in blueprint.accepted_findings
+    ]
+
+
+def test_the_managed_policy_alone_or_the_statement_alone_deploys(resolve_stack, plugin_dir):
+    passer = {
+        **STATEMENT,
+        "Sid": "AcmePass",
+        "Action": "iam:PassRole",
+        "Resource": "arn:aws:iam::123456789012:role/Worker",
+    }
+    name = statements_plugin(plugin_dir, "acme_pass", json.dumps([passer]))
+    accept = accepting(("AcmePass", "PERMISSIONS_MANAGEMENT"))
+    assert resolve_stack({"plugins": [name], "acceptFindings": accept}).accepted_findings
+    assert (
+        BEANSTALK_TAGGING
+        in resolve_stack({"managedPolicies": [BEANSTALK_TAGGING]}).managed_policy_arns
+    )
+
+
+def test_two_managed_policies_completing_a_method_cannot_be_accepted():
+    """No AWS managed policy the gate passes grants iam:PassRole today, so no pair of them
+    completes a method; the lint still names both, and offers no acceptance (no Sid)."""
+    managed = {
+        "arn:aws:iam::aws:policy/A": frozenset({"ec2:runinstances"}),
+        "arn:aws:iam::aws:policy/B": frozenset({"iam:passrole"}),
+    }
+    (finding,) = role_findings([], managed)
+    assert finding.message.startswith(
+        "managed policy arn:aws:iam::aws:policy/A and managed policy arn:aws:iam::aws:policy/B "
+        "together grant ec2:runinstances, iam:passrole"
+    )
+    assert not finding.acceptable
+    assert acceptance_hint([finding]) == ""
+
+
+def test_the_shipped_data_lists_the_escalation_actions_of_the_policies_it_passes():
+    assert combining_actions(BEANSTALK_TAGGING) == {"ec2:runinstances"}
+    assert combining_actions("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore") == set()
+    assert combining_actions("arn:aws:iam::123456789012:policy/Own") == set()

@@ -42,7 +42,9 @@ class Finding:
 
     @property
     def acceptable(self) -> bool:
-        return self.code in CODES
+        """A stack can accept it: a code it may accept, on a statement it can name (what
+        AWS managed policies grant together has no Sid of the stack's)."""
+        return self.code in CODES and bool(self.sids)
 
     def text(self) -> str:
         """The message with its code, as errors show it."""

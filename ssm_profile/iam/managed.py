@@ -60,6 +60,15 @@ def managed_policy_content_problem(arn: str) -> str | None:
     return None
 
 
+def combining_actions(arn: str) -> frozenset[str]:
+    """The actions of an attached AWS managed policy that belong to an escalation method of
+    several actions (lowercase; empty for customer managed and unknown policies), for the
+    role lint (:mod:`ssm_profile.iam.rolelint`)."""
+    match = _AWS_MANAGED.fullmatch(arn)
+    entry = _data()["policies"].get(match.group(1)) if match else None
+    return frozenset(entry.get("combines", ())) if entry else frozenset()
+
+
 @dataclass(frozen=True)
 class ManagedPolicyInfo:
     """What the shipped data says an AWS managed policy grants (for a reviewer).

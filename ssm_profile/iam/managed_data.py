@@ -8,7 +8,11 @@ each policy's document. Every Allow statement is run through the least-privilege
 (:mod:`ssm_profile.iam.gate`); what it refuses in a managed policy (:data:`REFUSED`) is
 kept, with the subjects, so that a plan knows without the documents whether a policy exists
 and what it would let through. So are its Allow actions (up to :data:`MAX_LISTED_ACTIONS`)
-and whether AWS has deprecated it (:data:`DEPRECATED`), which a diff shows a reviewer.
+and whether AWS has deprecated it (:data:`DEPRECATED`), which a diff shows a reviewer. A
+policy the gate lets through also keeps the actions it grants of any privilege-escalation
+method that takes several actions (``combines``): the role lint
+(:mod:`ssm_profile.iam.rolelint`) finds a method completed by a managed policy and a custom
+statement together.
 ``tests/test_managed_policies.py`` fails when the file no
 longer equals what the installed moto gives.
 """
@@ -21,6 +25,7 @@ from importlib import metadata
 from typing import Any
 
 from . import linedata
+from .actions import expand_action, privilege_escalation_methods
 from .gate import statement_findings
 from .managed import DATA_FILE
 
@@ -72,6 +77,19 @@ def allowed_actions(document: dict[str, Any]) -> list[str]:
     return sorted(found)
 
 
+def combining_actions(document: dict[str, Any]) -> list[str]:
+    """The lowercase actions the document's Allow statements grant (wildcards expanded) that
+    belong to an escalation method of two or more actions."""
+    wanted = {a for acts in privilege_escalation_methods().values() if len(acts) > 1 for a in acts}
+    found: set[str] = set()
+    for action in allowed_actions(document):
+        try:
+            found.update(str(a).lower() for a in expand_action(action))
+        except ValueError:
+            continue
+    return sorted(found & wanted)
+
+
 def generate() -> dict[str, Any]:
     from moto.iam.aws_managed_policies import aws_managed_policies_data
 
@@ -88,6 +106,9 @@ def generate() -> dict[str, Any]:
             entry["actions"] = actions
         else:
             entry["actionCount"] = len(actions)
+        combines = [] if refused else combining_actions(policy["Document"])
+        if combines:
+            entry["combines"] = combines
         if key in DEPRECATED:
             entry["deprecated"] = True
         judged[key] = entry

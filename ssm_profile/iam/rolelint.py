@@ -2,13 +2,15 @@
 
 The gate judges each plugin statement alone. Privilege escalation can also come from a
 combination of actions that are harmless one by one, granted by different statements or
-plugins, and packed into different policies on the same role. :func:`role_findings` looks at
-every ``Allow`` statement the role will hold, at plan and ``pulumi up`` time.
+plugins, and packed into different policies on the same role, or completed by an AWS managed
+policy attached to it. :func:`role_findings` looks at every ``Allow`` statement the role will
+hold and at the escalation actions of its AWS managed policies (from the shipped data,
+:func:`ssm_profile.iam.managed.combining_actions`), at plan and ``pulumi up`` time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from . import wording
 from .actions import expand_action, privilege_escalation_methods
@@ -28,19 +30,25 @@ def _granted(statement: Statement) -> set[str]:
     return names
 
 
-def role_findings(statements: Sequence[Statement]) -> list[Finding]:
-    """Escalation methods whose actions the role's statements grant together, but no one
-    statement alone (a statement that grants a whole method is the gate's finding)."""
+def role_findings(
+    statements: Sequence[Statement], managed: Mapping[str, frozenset[str]] | None = None
+) -> list[Finding]:
+    """Escalation methods whose actions the role's statements and AWS managed policies
+    (``managed``: policy ARN -> its escalation actions) grant together, but no one statement
+    alone (a statement that grants a whole method is the gate's finding, a managed policy
+    that does is refused by its content)."""
     granted = {s.sid: _granted(s) for s in statements}
-    every = set().union(*granted.values()) if granted else set()
+    policies = {arn: set(actions) for arn, actions in (managed or {}).items() if actions}
+    every = set().union(*granted.values(), *policies.values())
     findings = []
     for method, names in privilege_escalation_methods().items():
         wanted = set(names)
         if len(wanted) < 2 or not wanted <= every:
             continue
-        if any(wanted <= actions for actions in granted.values()):
+        if any(wanted <= actions for actions in [*granted.values(), *policies.values()]):
             continue
         sids = tuple(sid for sid, actions in granted.items() if actions & wanted)
-        message = wording.combination(method, " and ".join(sids))
+        arns = tuple(arn for arn, actions in policies.items() if actions & wanted)
+        message = wording.combination(method, [*sids, *(f"managed policy {a}" for a in arns)])
         findings.append(Finding("PRIVILEGE_ESCALATION", message, sids, method))
     return findings

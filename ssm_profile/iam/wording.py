@@ -130,9 +130,14 @@ def exposes_credentials(pattern: str, actions: Sequence[Action]) -> str:
     )
 
 
-def combination(method: str, statements: str = "") -> str:
+def combination(method: str, grantors: Sequence[str] = ()) -> str:
+    """The finding of an escalation method; ``grantors`` name who grants it together
+    (statement Sids, ``managed policy ARN``), none when one statement does."""
     actions = ", ".join(privilege_escalation_methods()[method])
-    where = f"statements {statements} together grant" if statements else "grants"
+    sids = [g for g in grantors if not g.startswith("managed policy ")]
+    named = [*([f"statement{'s' if len(sids) > 1 else ''} {' and '.join(sids)}"] if sids else [])]
+    named += [g for g in grantors if g.startswith("managed policy ")]
+    where = f"{' and '.join(named)} together grant" if grantors else "grants"
     return (
         f"{where} {actions}, which together allow privilege escalation ({_source({method})}: "
         f"{method}); remove one of them"
