@@ -67,9 +67,9 @@ def test_throttling_is_retried_in_standard_mode_then_one_line(refusing, capsys, 
     refusing.refuse["GetRole"] = (400, "Throttling", "Rate exceeded")
     status, _, err = run(capsys, COMMANDS["adopt"], tmp_path)
     assert status == 2
-    assert (
-        err
-        == "error: GetRole (iam:GetRole): AWS is throttling requests (Throttling), even after retries\n"
+    assert err == (
+        "error: GetRole (iam:GetRole): AWS is throttling requests (Throttling), "
+        "even after retries\n"
     )
     assert refusing.seen["GetRole"] == 3  # standard mode: 3 attempts (legacy mode makes 5)
 
