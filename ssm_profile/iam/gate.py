@@ -67,6 +67,17 @@ def s3_bucket_arn(resource: str) -> tuple[str, str, str] | None:
     return parts[5].split("/", 1)[0], parts[3], parts[4]
 
 
+def s3_access_point_wildcard(resource: str) -> bool:
+    """An S3 access point ARN (or an object through one) with ``*`` or ``?`` in the access
+    point's name (``arn:aws:s3:eu-west-1:111122223333:accesspoint/*/object/*``): as wide as
+    a wildcard bucket, since an access point reaches its bucket's objects."""
+    parts = resource.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "s3":
+        return False
+    kind, _, rest = parts[5].partition("/")
+    return kind == "accesspoint" and _wild(rest.split("/", 1)[0] or "*")
+
+
 def s3_bucket_wildcard(resource: str) -> bool:
     """An S3 bucket or object ARN with ``*`` or ``?`` in the bucket name
     (``arn:aws:s3:::aws-ssm-*/*``), whatever stands in its Region and account."""
@@ -122,6 +133,11 @@ def statement_findings(statement: Mapping[str, Any]) -> list[Finding]:
             for r in resources
             if s3_bucket_wildcard(r)
         ]
+        findings += [
+            Finding(BUCKET_WILDCARD, wording.access_point_wildcard(r), sids, r)
+            for r in resources
+            if s3_access_point_wildcard(r)
+        ]
     expanded = _expand(statement, allow, sids, findings)
     if allow:
         findings += _dangerous_actions(expanded, sids)
@@ -148,9 +164,10 @@ def _expand(
                 findings.append(Finding(STRUCTURE, problem, sids))
                 continue
             if allow and key == "Action" and service_wide(action):
+                # Judged on: accepting this finding must not let the actions the pattern
+                # names through unjudged (iam:* manages permissions, s3:* on * is every bucket).
                 message = wording.service_wide(action)
                 findings.append(Finding("SERVICE_WIDE_ACTION", message, sids, action))
-                continue
             try:
                 found = expand_action(action)
             except ValueError:
@@ -256,7 +273,7 @@ _NAMED_IDS = frozenset({"SecretId"})
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
-def _names_any(part: str, template: str) -> bool:
+def _names_any(part: str, template: str, service: str = "") -> bool:
     """Whether the resource part, with IAM's wildcards, names any resource of the type that
     ``template`` (AWS's ARN template of its resource part) describes."""
     variables = _VARIABLE.findall(template)
@@ -264,7 +281,7 @@ def _names_any(part: str, template: str) -> bool:
     if not variables or wild is None:
         return False
     head, literal = template.split("${", 1)[0], part[:wild]
-    if not head:  # S3's ${BucketName}/...: the bucket-name rule (BUCKET_WILDCARD) judges it
+    if not head and service == "s3":  # ${BucketName}/...: the bucket-name rule judges it
         return False
     if len(literal) < len(head):  # a wildcard in the type itself (k*, ke?/...)
         return head.startswith(literal)
@@ -285,6 +302,6 @@ def _every_of_its_type(
     for action_pattern, actions in offending.items():
         for action in actions:
             for type_name, arn_service, template in action.arn_templates:
-                if arn_service == service and _names_any(part, template):
+                if arn_service == service and _names_any(part, template, service):
                     return type_name, action_pattern
     return None
