@@ -15,7 +15,7 @@ package schema.
 
 import json
 from collections.abc import Mapping
-from typing import Any, TypedDict, get_args, get_origin, is_typeddict
+from typing import Any, Required, TypedDict, get_args, get_origin, is_typeddict
 
 from ..errors import ConfigError
 from .keys import KEYS
@@ -28,7 +28,7 @@ REGION_KEY = "aws:region"
 class BucketArgs(TypedDict, total=False):
     """One of your own buckets for Systems Manager (guide case 2)."""
 
-    name: str
+    name: Required[str]
     """The S3 bucket's name."""
     prefix: str
     """Limits the grant to NAME/PREFIX*; end it with / to mean a folder."""
@@ -41,8 +41,8 @@ class BucketArgs(TypedDict, total=False):
 class ActivationArgs(TypedDict, total=False):
     """An SSM hybrid activation for the service role (hybrid mode only)."""
 
-    registration_limit: int
-    """How many servers may register, 1 to 1000 (required)."""
+    registration_limit: Required[int]
+    """How many servers may register, 1 to 1000."""
     expiration_date: str
     """RFC 3339 timestamp with a zone, such as 2030-01-31T00:00:00Z (SSM: at most 30 days)."""
     description: str
@@ -52,11 +52,11 @@ class ActivationArgs(TypedDict, total=False):
 class AcceptedFindingArgs(TypedDict, total=False):
     """One finding of the least-privilege gate accepted for one statement, with its reason."""
 
-    sid: str
+    sid: Required[str]
     """The statement's Sid."""
-    finding: str
+    finding: Required[str]
     """The finding's code, such as CREDENTIALS_EXPOSURE."""
-    reason: str
+    reason: Required[str]
     """Why the finding is accepted: one line of at most 500 characters."""
     subject: str
     """The action, resource or method the finding names, when the Sid has several."""
@@ -152,20 +152,26 @@ def camel(name: str) -> str:
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def _whole(value: Any) -> Any:
+    """A whole number that arrives as a float (Pulumi's wire carries every number as a
+    double, so a component provider hands ``3.0`` for a caller's ``3``) as an int."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _config_value(value: Any) -> Any:
     """Nested arguments as the stack config writes them: camelCase field names."""
     if isinstance(value, Mapping):
         return {camel(str(name)): _config_value(item) for name, item in value.items()}
     if isinstance(value, list | tuple):
         return [_config_value(item) for item in value]
-    return value
+    return _whole(value)
 
 
 def _config_text(value: Any, nested: bool = False) -> str:
     """What the Pulumi CLI hands a program: strings as they are, the rest as JSON."""
     if isinstance(value, str):
         return value
-    return json.dumps(_config_value(value) if nested else value)
+    return json.dumps(_config_value(value) if nested else _whole(value))
 
 
 def args_to_config(args: Mapping[str, Any], region: str | None = None) -> dict[str, str]:

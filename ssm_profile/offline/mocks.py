@@ -134,11 +134,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[dict[str, Any]] = []
+        self.parents: dict[str, str] = {}  # URN -> its parent's URN (the stack's: "")
         self.log = EngineLog()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            self.parents[response.urn] = request.parent
             inputs = rpc.deserialize_properties(request.object)
             self.registrations.append(
                 {
@@ -150,6 +152,26 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 }
             )
         return response
+
+    def in_plan_order(self) -> list[dict[str, Any]]:
+        """The registrations grouped by top-level resource (a component, a provider), the
+        groups in the order their top-level resources registered, each in registration order.
+
+        A program that embeds several components makes a synchronous invoke (the account id)
+        in each constructor, which lets the engine's event loop run the earlier components'
+        pending registrations for as long as the invoke takes: how far they get varies from
+        run to run, and so would the interleaving. Within one top-level resource, and in the
+        stack program's single component, the order is fixed, and kept.
+        """
+        tops = {r["urn"] for r in self.registrations if self.parents[r["urn"]] not in self.parents}
+
+        def top(urn: str) -> str:
+            while urn not in tops:
+                urn = self.parents[urn]
+            return urn
+
+        rank = {r["urn"]: i for i, r in enumerate(self.registrations) if r["urn"] in tops}
+        return sorted(self.registrations, key=lambda r: rank[top(r["urn"])])
 
 
 def plain(value: Any) -> Any:

@@ -97,7 +97,7 @@ def run_program(
     return Plan(
         stack.project,
         stack.stack,
-        monitor.registrations,
+        monitor.in_plan_order(),
         plain(outputs),
         list(monitor.log.warnings),
     )
