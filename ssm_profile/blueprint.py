@@ -20,11 +20,7 @@ from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
 from .iam.findings import CODES, Accepted, accept, acceptance_hint
-from .iam.managed import (
-    combining_actions,
-    managed_policy_content_problem,
-    unknown_managed_policy_problem,
-)
+from .iam.managed import boundary_problem, combining_actions, managed_policy_content_problem
 from .iam.packing import min_policies, pack
 from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
@@ -128,19 +124,8 @@ def _check_managed_content(settings: Settings, arns: Sequence[str], extra: Contr
 
 
 def _check_boundary(settings: Settings) -> None:
-    """An AWS managed boundary must exist, and not be a service-linked role's policy
-    (PutRolePermissionsBoundary: NoSuchEntity, PolicyNotAttachable). Its content is not
-    judged: a boundary only limits what the role's policies grant."""
     arn = settings.permissions_boundary
-    if arn is None:
-        return
-    if ":iam::aws:policy/aws-service-role/" in arn:
-        raise ConfigError(
-            k("permissionsBoundary"),
-            f"{arn} is the policy of a service-linked role: IAM does not take it as a "
-            "boundary (PolicyNotAttachable); choose another policy",
-        )
-    problem = unknown_managed_policy_problem(arn)
+    problem = boundary_problem(arn) if arn is not None else None
     if problem:
         raise ConfigError(k("permissionsBoundary"), problem)
 
