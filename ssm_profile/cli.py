@@ -1,14 +1,16 @@
-"""Command line: ``python -m ssm_profile plan|diff|plugins ...`` (docs/review.md, docs/plugins.md).
+"""Command line: ``python -m ssm_profile plan|diff|plugins|adopt|drift ...`` (docs/review.md,
+docs/plugins.md, docs/live.md).
 
 ``plan`` renders the offline plan of one stack (``--stack``) or of every stack (``--all``),
 printed or written to ``--out DIR``; ``diff`` compares two ``plan --format json`` files;
-``plugins`` lists a stack's enabled plugins as JSON.
+``plugins`` lists a stack's enabled plugins as JSON; ``adopt`` and ``drift`` read the live
+account (read-only) to take over a hand-made role and to compare a stack with AWS.
 ``plan`` prints each warning of a stack (what it cannot grant as configured) as a
 ``warning:`` line on stderr. Exit status 0 on success (``diff``: no changes), 1 when ``diff``
-finds changes, 2 on a configuration, plugin or input error, or when stdout or an ``--out``
-file cannot be written, printed as ``error:`` lines on stderr without a traceback, and 3 when
-``diff --fail-on broadening`` finds a change that broadens access (the diff is printed all
-the same).
+finds changes or ``drift`` finds drift, 2 on a configuration, plugin, input or AWS error,
+or when stdout or an ``--out`` file cannot be written, printed as ``error:`` lines on
+stderr without a traceback, and 3 when ``diff --fail-on broadening`` finds a change that
+broadens access (the diff is printed all the same).
 
 Output reaches stdout, stderr and files only through :mod:`ssm_profile.streams` (plugins
 print to stderr, :mod:`.pluginhost.loading`).
@@ -94,7 +96,50 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("plugins", help="list a stack's enabled plugins as JSON")
     listing.add_argument("--stack", required=True, help="stack name (reads Pulumi.NAME.yaml)")
     listing.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
+    _live_commands(commands)
     return parser
+
+
+def _live_commands(commands: argparse._SubParsersAction) -> None:
+    """``adopt`` and ``drift``: the two commands that read the live account (boto3)."""
+    adopt = commands.add_parser(
+        "adopt", help="write a stack file and an import file for a hand-made role (read-only)"
+    )
+    adopt.add_argument("--stack", required=True, help="stack name to write Pulumi.NAME.yaml for")
+    adopt.add_argument("--role", help="the live role (default: the stack's roleName)")
+    adopt.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
+    adopt.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
+    adopt.add_argument(
+        "--out", type=Path, default=Path("adopted"), metavar="DIR", help="default: adopted"
+    )
+    drift = commands.add_parser(
+        "drift", help="compare the live account with a stack (exit 1 on drift; read-only)"
+    )
+    drift.add_argument("--stack", required=True, help="stack name (reads Pulumi.NAME.yaml)")
+    drift.add_argument("--profile", help="AWS profile (default: the standard credential chain)")
+    drift.add_argument("--stacks-dir", type=Path, help="folder of stack files (default: stacks)")
+    drift.add_argument("--format", choices=sorted(EXTENSIONS), default="text")
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from .live.adopt import adopt  # imports boto3: only this command and drift
+
+    adoption = adopt(args.stack, args.role, args.profile, args.stacks_dir)
+    for name, text in adoption.files.items():
+        streams.write_file(args.out / name, text)
+    streams.print_out(adoption.report)
+    streams.print_out(
+        "".join(visible(f"{args.stack}: wrote {args.out / name}") + "\n" for name in adoption.files)
+    )
+    return 0
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from .live.drift import drift  # imports boto3: only this command and adopt
+
+    result = drift(args.stack, args.profile, args.stacks_dir)
+    streams.print_out(result.render(args.format))
+    return 1 if result.drifted else 0
 
 
 def _positive(text: str) -> int:
@@ -190,7 +235,13 @@ def _plugins(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     streams.escape_what_streams_cannot_encode()
     args = _parser().parse_args(argv)
-    command = {"plan": _plan, "diff": _diff, "plugins": _plugins}[args.command]
+    command = {
+        "plan": _plan,
+        "diff": _diff,
+        "plugins": _plugins,
+        "adopt": _adopt,
+        "drift": _drift,
+    }[args.command]
     try:
         status = command(args)
     except streams.OutputError as error:

@@ -83,21 +83,30 @@ class AwsApi:
         return boto3.client(service, region_name=REGION, endpoint_url=self.url)
 
 
-def replay_console(api: AwsApi, policy: dict[str, Any] | None = None) -> None:
-    """The guide's console steps (Task 1, then Task 2), as the console makes the calls."""
+def replay_console(
+    api: AwsApi, policy: dict[str, Any] | None = None, tags: dict[str, str] | None = None
+) -> None:
+    """The guide's console steps (Task 1, then Task 2), as the console makes the calls.
+
+    With ``tags``, the policy and the role get them (the console's optional tag steps) and
+    so does the instance profile (the console has no step for it: ``aws iam
+    tag-instance-profile``, as a user who tags everything would)."""
     iam = api.client()
+    tagged = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
     document = json.dumps(policy or guide_policy())
-    arn = iam.create_policy(PolicyName=POLICY, PolicyDocument=document)["Policy"]["Arn"]
+    arn = iam.create_policy(PolicyName=POLICY, PolicyDocument=document, **tagged)["Policy"]["Arn"]
     iam.create_role(
         RoleName=ROLE,
         AssumeRolePolicyDocument=json.dumps(CONSOLE_TRUST),
         Description=CONSOLE_DESCRIPTION,
-        Tags=[{"Key": k, "Value": v} for k, v in TAGS.items()],
+        **tagged,
     )
     iam.attach_role_policy(RoleName=ROLE, PolicyArn=CORE)
     iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
     iam.create_instance_profile(InstanceProfileName=ROLE)
     iam.add_role_to_instance_profile(InstanceProfileName=ROLE, RoleName=ROLE)
+    if tags:
+        iam.tag_instance_profile(InstanceProfileName=ROLE, **tagged)
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +147,13 @@ def aws_api(
 
 @pytest.fixture
 def console_account(aws_api: AwsApi) -> AwsApi:
-    """The account after the guide's console steps (:func:`replay_console`)."""
+    """The account after the guide's console steps (:func:`replay_console`), no tags."""
     replay_console(aws_api)
+    return aws_api
+
+
+@pytest.fixture
+def tagged_account(aws_api: AwsApi) -> AwsApi:
+    """The console steps with :data:`TAGS` on the role, the policy and the profile."""
+    replay_console(aws_api, tags=TAGS)
     return aws_api

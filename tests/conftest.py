@@ -116,4 +116,4 @@ def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 # A real AWS API (moto server on 127.0.0.1) for adopt and drift: tests/awsapi.py.
-from awsapi import _moto_server, aws_api, console_account  # noqa: E402, F401
+from awsapi import _moto_server, aws_api, console_account, tagged_account  # noqa: E402, F401

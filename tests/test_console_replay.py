@@ -18,8 +18,8 @@ def test_boto3_reaches_the_server_by_the_endpoint_url_in_the_environment(aws_api
     assert iam.get_policy(PolicyArn=CORE)["Policy"]["PolicyName"] == "AmazonSSMManagedInstanceCore"
 
 
-def test_the_replay_makes_the_guides_role_policy_and_profile(console_account):
-    iam = console_account.client()
+def test_the_replay_makes_the_guides_role_policy_and_profile(tagged_account):
+    iam = tagged_account.client()
     role = iam.get_role(RoleName=ROLE)["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
         "Service": ["ec2.amazonaws.com"]

@@ -24,6 +24,7 @@ STAGES = {
     "testing": 7,
     "deploy": 7,
     "offline": 8,
+    "live": 9,
     "cli": 9,
     "streams": 9,
     "__main__": 9,

@@ -73,8 +73,14 @@ def test_json_format_is_the_spec_object(cli):
     assert plan["project"] == "ssm-profile" and plan["stack"] == "staging"
     for resource in plan["resources"]:
         assert list(resource) == ["urn", "type", "name", "inputs", "options"]
-        assert list(resource["options"]) == ["protect", "retainOnDelete", "deleteBeforeReplace"]
-        assert all(isinstance(v, bool) for v in resource["options"].values())
+        assert list(resource["options"]) == [
+            "protect",
+            "retainOnDelete",
+            "deleteBeforeReplace",
+            "aliases",
+        ]
+        *flags, aliases = resource["options"].values()
+        assert all(isinstance(v, bool) for v in flags) and aliases == []
         assert resource["urn"].startswith("urn:pulumi:staging::ssm-profile::")
         assert resource["urn"].endswith(f"{resource['type']}::{resource['name']}")
     by_type = {r["type"]: r for r in plan["resources"]}

@@ -16,12 +16,17 @@ from ssm_profile.config import load_settings
 from ssm_profile.offline.diff import diff_plans
 from ssm_profile.offline.planfile import parse_plan
 
-KEYS = ["protect", "retainOnDelete", "deleteBeforeReplace"]
+KEYS = ["protect", "retainOnDelete", "deleteBeforeReplace", "aliases"]
 GUIDE = {"vpcEndpoints": True, "buckets": ["logs-bucket"]}
 
 
 def options(protect=False, retain=False, delete_first=False):
-    return {"protect": protect, "retainOnDelete": retain, "deleteBeforeReplace": delete_first}
+    return {
+        "protect": protect,
+        "retainOnDelete": retain,
+        "deleteBeforeReplace": delete_first,
+        "aliases": [],
+    }
 
 
 def expected_options(resource, settings, own_policy_arns):
@@ -90,13 +95,81 @@ def test_a_plan_written_before_options_existed_is_read_and_diffed(plan_stack, tm
         assert (status, out, err) == (0, "ssm-profile / test: no changes\n", "")
 
 
-def test_the_diff_does_not_compare_options_yet(plan_stack):
-    """Options are carried, not rendered: a change of options alone is no change (yet)."""
+def test_the_diff_shows_a_change_of_options(plan_stack, tmp_path, capsys):
     old = plan_stack(GUIDE).to_json()
     new = copy.deepcopy(old)
     for resource in new["resources"]:
-        resource["options"] = options(protect=True, retain=True, delete_first=True)
-    assert not diff_plans(old, new).changed
+        if resource["type"] == ROLE:
+            resource["options"]["protect"] = True
+    status, out, _, _ = run_diff(tmp_path, capsys, old, new)
+    assert status == 1
+    assert "~    options.protect: false -> true" in out.splitlines()
+
+
+def _protected_prod_role_renamed(plan_stack, rename_urn: bool):
+    old = plan_stack({**GUIDE, "protect": True}).to_json()
+    new = copy.deepcopy(old)
+    for resource in new["resources"]:
+        if resource["type"] == ROLE:
+            if rename_urn:
+                resource["urn"] += "-renamed"
+            else:
+                resource["inputs"]["name"] = "Renamed"
+    return old, new
+
+
+def test_replacing_a_protected_role_says_pulumi_up_will_refuse(plan_stack):
+    old, new = _protected_prod_role_renamed(plan_stack, rename_urn=False)
+    (alert,) = [a for a in diff_plans(old, new).alerts if "role" in a.message]
+    assert alert.message.startswith(
+        'REPLACES a protected role `ssm-profile-role` (name `"SSMInstanceProfile-test"` -> '
+        '`"Renamed"`): `pulumi up` will refuse until you unprotect it '
+        "(`ssm-profile:protect: false` for one deployment, or `pulumi state unprotect`)"
+    )
+    unprotected = plan_stack(GUIDE).to_json()
+    renamed = copy.deepcopy(unprotected)
+    for resource in renamed["resources"]:
+        if resource["type"] == ROLE:
+            resource["inputs"]["name"] = "Renamed"
+    (plain,) = [a for a in diff_plans(unprotected, renamed).alerts if "role" in a.message]
+    assert plain.message.startswith("REPLACES the role `ssm-profile-role`")
+
+
+def test_a_protected_role_under_a_new_urn_is_refused_unless_aliased(plan_stack):
+    old, new = _protected_prod_role_renamed(plan_stack, rename_urn=True)
+    (alert,) = [a for a in diff_plans(old, new).alerts if "role" in a.message]
+    assert alert.message.startswith("REPLACES a protected role `ssm-profile-role`: its URN changes")
+    assert "`pulumi up` will refuse until you unprotect it" in alert.message
+    assert "or alias it" in alert.message
+    role = next(r for r in old["resources"] if r["type"] == ROLE)
+    for resource in new["resources"]:
+        if resource["type"] == ROLE:
+            resource["options"]["aliases"] = [role["urn"]]
+    aliased = diff_plans(old, new)
+    assert not [a for a in aliased.alerts if "role" in a.message]
+    assert not aliased.changed  # Pulumi updates an aliased resource in place: nothing changes
+
+
+def test_an_alias_given_to_the_engine_is_recorded_as_the_urn_it_names():
+    from types import SimpleNamespace
+
+    from ssm_profile.offline.mocks import alias_urns
+
+    spec = SimpleNamespace(
+        name="old-name", type="", stack="", project="", parentUrn="", noParent=False
+    )
+    request = SimpleNamespace(  # the fields of RegisterResourceRequest that alias_urns reads
+        type=ROLE,
+        name="new-name",
+        parent="urn:pulumi:unit::proj::ssm-profile:index:InstanceProfile::ssm-profile",
+        aliasURNs=["urn:pulumi:unit::proj::x::given"],
+        aliases=[SimpleNamespace(urn="", spec=spec), SimpleNamespace(urn="urn:y", spec=None)],
+    )
+    assert alias_urns(request) == [
+        "urn:pulumi:unit::proj::x::given",
+        "urn:pulumi:unit::proj::ssm-profile:index:InstanceProfile$aws:iam/role:Role::old-name",
+        "urn:y",
+    ]
 
 
 MALFORMED_OPTIONS = {

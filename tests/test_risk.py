@@ -328,3 +328,17 @@ def test_accepted_findings_appear_in_the_comment(plan_stack, plugin_dir):
         "`deploy agent`",
         "`acme_deploy_review`",
     ]
+
+
+def test_a_retained_attachment_removed_stays_attached_and_narrows_nothing():
+    core = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    old = _plan(managed=(core,))
+    old["resources"][-1]["options"] = {
+        "protect": False,
+        "retainOnDelete": True,
+        "deleteBeforeReplace": False,
+    }
+    risk = grade(old, _plan())
+    assert risk.changes == ()
+    (row,) = risk.policies
+    assert row.sign == "-" and row.grants.startswith("stays attached in AWS (retainOnDelete)")

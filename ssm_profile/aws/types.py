@@ -11,6 +11,8 @@ ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROFILE = "aws:iam/instanceProfile:InstanceProfile"
+# Never registered: how drift names a role's inline policy, which no stack manages.
+INLINE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ACTIVATION = "aws:ssm/activation:Activation"
 SERVICE_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
 # An explicit AWS provider, as a program that embeds the component may create.

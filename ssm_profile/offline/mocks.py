@@ -148,7 +148,10 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     "type": request.type,
                     "name": request.name,
                     "inputs": plain(inputs),
-                    "options": {key: kind(getattr(request, key)) for key, kind, _ in OPTION_FIELDS},
+                    "options": {
+                        **{key: kind(getattr(request, key)) for key, kind, _ in OPTION_FIELDS},
+                        "aliases": alias_urns(request),
+                    },
                 }
             )
         return response
@@ -172,6 +175,35 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
         rank = {r["urn"]: i for i, r in enumerate(self.registrations) if r["urn"] in tops}
         return sorted(self.registrations, key=lambda r: rank[top(r["urn"])])
+
+
+def _qualified_type(parent_urn: str, type_: str) -> str:
+    """A child's URN type: its parent's type chain, ``$``, its own type (none for the stack)."""
+    parent_type = parent_urn.split("::")[2] if parent_urn.count("::") >= 3 else ""
+    if not parent_urn or parent_type == "pulumi:pulumi:Stack":
+        return type_
+    return f"{parent_type}${type_}"
+
+
+def alias_urns(request: Any) -> list[str]:
+    """The URNs of a registration's aliases: an alias given as a URN as it is, one given as a
+    spec (name, type, parent, stack, project) made into the URN it names, as the engine does."""
+    urns = list(request.aliasURNs)
+    head = request.parent.split("::")[0] if request.parent else ""
+    stack, project = "", ""
+    if head.startswith("urn:pulumi:"):
+        stack, project = head.removeprefix("urn:pulumi:"), request.parent.split("::")[1]
+    for alias in request.aliases:
+        if alias.urn:
+            urns.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        urns.append(
+            f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::"
+            f"{_qualified_type(parent, spec.type or request.type)}::{spec.name or request.name}"
+        )
+    return urns
 
 
 def plain(value: Any) -> Any:

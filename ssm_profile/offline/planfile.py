@@ -39,6 +39,10 @@ OPTION_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("retainOnDelete", bool, "a boolean"),
     ("deleteBeforeReplace", bool, "a boolean"),
 )
+# Options a plan's ``options`` may lack (written before they were recorded); new plans write
+# them. ``aliases``: the URNs the resource was known by before (Pulumi's alias option), each a
+# string, so that ``diff`` matches a renamed resource to its old URN as Pulumi does.
+OPTIONAL_OPTION_FIELDS: tuple[tuple[str, type, str], ...] = (("aliases", list, "an array"),)
 # Inputs the diff compares as text (a renamed attachment is matched by role and policy).
 _STRING_INPUTS: dict[str, tuple[str, ...]] = {types.ATTACHMENT: ("role", "policyArn")}
 _MISSING: Any = object()
@@ -67,7 +71,12 @@ def plan_object(
 
 def _resource(recorded: Mapping[str, Any]) -> dict[str, Any]:
     resource = {key: recorded[key] for key, _, _ in RESOURCE_FIELDS}
-    resource["options"] = {key: recorded["options"][key] for key, _, _ in OPTION_FIELDS}
+    options = recorded["options"]
+    resource["options"] = {
+        key: options[key]
+        for key, _, _ in (*OPTION_FIELDS, *OPTIONAL_OPTION_FIELDS)
+        if key in options
+    }
     return resource
 
 
@@ -95,7 +104,14 @@ def _options_problem(options: Any) -> str | None:
         if not isinstance(options.get(key, _MISSING), kind):
             found = "missing" if key not in options else _json_kind(options[key])
             return f'"options"."{key}" is {found}, not {name}'
-    unknown = sorted(set(options) - {key for key, _, _ in OPTION_FIELDS})
+    for key, kind, name in OPTIONAL_OPTION_FIELDS:
+        if key in options and not isinstance(options[key], kind):
+            return f'"options"."{key}" is {_json_kind(options[key])}, not {name}'
+    for index, alias in enumerate(options.get("aliases", ())):
+        if not isinstance(alias, str):
+            return f'"options"."aliases"[{index}] is {_json_kind(alias)}, not a string'
+    known = {key for key, _, _ in (*OPTION_FIELDS, *OPTIONAL_OPTION_FIELDS)}
+    unknown = sorted(set(options) - known)
     if unknown:
         return f'"options"."{unknown[0]}" is not a resource option this tool knows'
     return None

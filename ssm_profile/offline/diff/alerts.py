@@ -23,6 +23,8 @@ CONSEQUENCE = {
     types.PROFILE: "running instances lose their Systems Manager credentials until each one is "
     "associated with the new instance profile (and launch templates name it)",
 }
+# How to let `pulumi up` replace or delete a protected resource.
+PROTECTED_FIX = "`ssm-profile:protect: false` for one deployment, or `pulumi state unprotect`"
 
 
 def json_value(value: Any) -> str:
@@ -73,9 +75,17 @@ def _replacement(r: ResourceDiff) -> Alert | None:
     if r.action != "replace" or r.type not in (*CREDENTIAL_HOLDERS, types.POLICY):
         return None
     if r.type in CREDENTIAL_HOLDERS:
+        what = CREDENTIAL_HOLDERS[r.type]
+        if r.protected:
+            return Alert(
+                "danger",
+                f"REPLACES a protected {what} {_code(r.name)} ({_change_list(r)}): `pulumi up` "
+                f"will refuse until you unprotect it ({PROTECTED_FIX}); once "
+                f"replaced, {CONSEQUENCE[r.type]}.",
+            )
         return Alert(
             "danger",
-            f"REPLACES the {CREDENTIAL_HOLDERS[r.type]} {_code(r.name)} ({_change_list(r)}): it is "
+            f"REPLACES the {what} {_code(r.name)} ({_change_list(r)}): it is "
             f"deleted and created anew; {CONSEQUENCE[r.type]}.",
         )
     return Alert(
@@ -107,17 +117,31 @@ def _new_urns(resources: tuple[ResourceDiff, ...], typ: str) -> list[Alert]:
             f"the {what} {_code(old.name)}: its URN changes (now {_code(added.name)}; {how}), so "
             f"Pulumi deletes the old {what} and creates another; add an alias to keep it"
         )
-        if typ in CREDENTIAL_HOLDERS:
+        if typ in CREDENTIAL_HOLDERS and old.protected:
+            alerts.append(
+                Alert(
+                    "danger",
+                    f"REPLACES a protected {text.removeprefix('the ')}. `pulumi up` will refuse "
+                    f"until you unprotect it ({PROTECTED_FIX}) or alias it; once replaced, "
+                    f"{CONSEQUENCE[typ]}.",
+                )
+            )
+        elif typ in CREDENTIAL_HOLDERS:
             alerts.append(Alert("danger", f"REPLACES {text}. Meanwhile {CONSEQUENCE[typ]}."))
         else:
             alerts.append(Alert("warning", f"replaces {text}."))
     for old in gone:
         if typ in CREDENTIAL_HOLDERS and id(old) not in paired:
+            refuses = (
+                f" `pulumi up` will refuse to delete it until you unprotect it ({PROTECTED_FIX})."
+                if old.protected
+                else ""
+            )
             alerts.append(
                 Alert(
                     "danger",
                     f"REMOVES the {what} {_code(old.name)} ({_code(old.physical_name)}): running "
-                    "instances that use it lose their Systems Manager credentials.",
+                    f"instances that use it lose their Systems Manager credentials.{refuses}",
                 )
             )
     return alerts

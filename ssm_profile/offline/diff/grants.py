@@ -121,14 +121,15 @@ def _own_policy_arns(plan: Mapping[str, Any]) -> set[str]:
     return ends
 
 
-def attached(plan: Mapping[str, Any]) -> dict[str, None]:
-    """ARNs of the managed policies the plan attaches, other than its own custom policies."""
+def attached(plan: Mapping[str, Any]) -> dict[str, bool]:
+    """ARNs of the managed policies the plan attaches, other than its own custom policies,
+    each with whether its attachment is ``retainOnDelete`` (stays in AWS when removed)."""
     own = _own_policy_arns(plan)
-    found: dict[str, None] = {}
+    found: dict[str, bool] = {}
     for r in plan["resources"]:
         arn = r["inputs"].get("policyArn") if r["type"] == types.ATTACHMENT else None
         if isinstance(arn, str) and not any(arn.endswith(end) for end in own):
-            found[arn] = None
+            found[arn] = bool((r.get("options") or {}).get("retainOnDelete"))
     return found
 
 
@@ -163,6 +164,8 @@ def policy_changes(
     ):
         for arn in arns:
             name, deprecated, grants = policy_grants(arn)
+            if sign == "-" and before[arn]:
+                grants = "stays attached in AWS (retainOnDelete): detach it by hand if you mean it"
             rows.append(PolicyRow(sign, arn, name, deprecated, grants, origin.policy(arn)))
             mark = " (**deprecated by AWS**)" if deprecated else ""
             if sign == "+":
@@ -172,8 +175,9 @@ def policy_changes(
                         f"attaches managed policy {md_code(name)}{mark}: {_grants_md(arn)}",
                     )
                 )
-            else:
+            elif not before[arn]:
                 changes.append(Change(NARROWING, f"detaches managed policy {md_code(name)}{mark}"))
+            # a retained attachment (existing-role mode) leaves the policy attached: no change
     return changes, rows
 
 

@@ -71,6 +71,19 @@ class ResourceDiff:
     new: Mapping[str, Any] | None
     inputs: tuple[InputDiff, ...] = ()
     replaced_by: tuple[str, ...] = ()
+    # The resource options of each plan (None: a plan written before options were recorded).
+    old_options: Mapping[str, Any] | None = None
+    new_options: Mapping[str, Any] | None = None
+
+    @property
+    def protected(self) -> bool:
+        """``protect`` in the plan it is in now: ``pulumi up`` refuses to delete it."""
+        return bool((self.old_options or {}).get("protect"))
+
+    @property
+    def retained(self) -> bool:
+        """``retainOnDelete``: deleting it in Pulumi leaves it in AWS."""
+        return bool((self.old_options or {}).get("retainOnDelete"))
 
     @property
     def physical_name(self) -> str:

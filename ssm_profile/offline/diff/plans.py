@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...aws import types
+from ..planfile import OPTION_FIELDS
 from ..report import DOCUMENT_KEYS, DOCUMENT_OUTPUTS
 from .alerts import alerts_for
 from .model import MISSING, InputDiff, PlanDiff, ResourceDiff, StatementDiff
@@ -47,14 +48,33 @@ def _input_diffs(
     return tuple(diffs)
 
 
+def _option_diffs(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[InputDiff, ...]:
+    """Changed resource options, as ``options.protect`` and so on (none when a plan predates
+    options)."""
+    was, now = old.get("options"), new.get("options")
+    if was is None or now is None:
+        return ()
+    return tuple(
+        InputDiff(f"options.{key}", was[key], now[key])
+        for key, _, _ in OPTION_FIELDS
+        if was[key] != now[key]
+    )
+
+
 def _resource_diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> ResourceDiff:
     either = new or old
     assert either is not None
-    common = {"urn": either["urn"], "type": either["type"], "name": either["name"]}
+    common = {
+        "urn": either["urn"],
+        "type": either["type"],
+        "name": either["name"],
+        "old_options": old and old.get("options"),
+        "new_options": new and new.get("options"),
+    }
     if old is None or new is None:
         action = "add" if old is None else "remove"
         return ResourceDiff(action, **common, old=old and old["inputs"], new=new and new["inputs"])
-    inputs = _input_diffs(old["inputs"], new["inputs"])
+    inputs = _input_diffs(old["inputs"], new["inputs"]) + _option_diffs(old, new)
     replaced_by = tuple(d.key for d in inputs if d.key in REPLACED_BY.get(either["type"], ()))
     action = "replace" if replaced_by else "update"
     return ResourceDiff(
@@ -65,6 +85,23 @@ def _resource_diff(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None)
         inputs=inputs,
         replaced_by=replaced_by,
     )
+
+
+def _match_aliases(
+    before: dict[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]], stack: str
+) -> dict[str, Mapping[str, Any]]:
+    """``before`` with each resource that a new resource names as an alias under the new
+    resource's key: Pulumi updates an aliased resource in place instead of replacing it."""
+    matched = dict(before)
+    for key, resource in after.items():
+        if key in before:
+            continue
+        for alias in (resource.get("options") or {}).get("aliases", ()):
+            old_key = _key(alias, stack)
+            if old_key in matched and old_key not in after:
+                matched[key] = matched.pop(old_key)
+                break
+    return matched
 
 
 def _document_statements(inputs: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any]]:
@@ -120,6 +157,7 @@ def diff_plans(old: Mapping[str, Any], new: Mapping[str, Any]) -> PlanDiff:
     """What changes from plan ``old`` to plan ``new`` (both checked by :func:`check_plan`)."""
     before = {_key(r["urn"], old["stack"]): r for r in old["resources"]}
     after = {_key(r["urn"], new["stack"]): r for r in new["resources"]}
+    before = _match_aliases(before, after, old["stack"])
     resources = []
     # New plan's order, each removed resource where it stood in the old plan.
     order = list(after)
