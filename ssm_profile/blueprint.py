@@ -20,7 +20,7 @@ from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
 from .iam.findings import CODES, Accepted, accept, acceptance_hint
-from .iam.managed import combining_actions, managed_policy_content_problem
+from .iam.managed import boundary_problem, combining_actions, managed_policy_content_problem
 from .iam.packing import min_policies, pack
 from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
@@ -83,7 +83,8 @@ def _check_attachment_keys(settings: Settings, arns: Sequence[str]) -> None:
     """Two policies of one name would give two attachments one Pulumi name."""
     seen: dict[str, str] = {}
     for arn in arns:
-        other = seen.setdefault(attachment_key(arn), arn)
+        # IAM's names are unique whatever their case: policy/x and policy/X are one name.
+        other = seen.setdefault(attachment_key(arn).lower(), arn)
         if other != arn:
             message = (
                 f"{arn} has the same policy name as {other}; attach at most one policy of a name"
@@ -122,14 +123,20 @@ def _check_managed_content(settings: Settings, arns: Sequence[str], extra: Contr
         raise PolicyError(problem)  # a policy the guide attaches: the data file is wrong
 
 
+def _check_boundary(settings: Settings) -> None:
+    arn = settings.permissions_boundary
+    problem = boundary_problem(arn) if arn is not None else None
+    if problem:
+        raise ConfigError(k("permissionsBoundary"), problem)
+
+
 def _check_not_own_policies(settings: Settings, account_id: str, names: Sequence[str]) -> None:
     """The stack's own custom policies are attached by the stack already: listing one in
     managedPolicies would give one IAM attachment two owners."""
-    own = {
-        settings.partition.arn("iam", "", account_id, f"policy{settings.path}{n}") for n in names
-    }
+    own = {n.lower() for n in names}  # IAM's policy names are unique whatever path and case
+    account = settings.partition.arn("iam", "", account_id, "policy/")
     for index, arn in enumerate(settings.managed_policies):
-        if arn in own:
+        if arn.startswith(account) and attachment_key(arn).lower() in own:
             raise ConfigError(
                 f"{k('managedPolicies')}[{index}]",
                 f"{arn} is this stack's own custom policy, which the stack attaches already; "
@@ -231,6 +238,7 @@ def build_blueprint(
     arns = _unique(documents.builtin_managed_policy_arns(settings) + extra.managed_policy_arns)
     _check_attachment_keys(settings, arns)
     _check_managed_content(settings, arns, extra)
+    _check_boundary(settings)
     # A stack that cannot fit its quota fails before the packing work.
     least = min_policies(statements)  # exact when everything fits one policy
     _check_quota(settings, len(arns), least, exact=least <= 1)

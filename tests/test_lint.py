@@ -167,8 +167,14 @@ def test_s3_arns_with_a_wildcard_in_the_bucket_name_are_refused(resource):
 
 def test_wildcards_in_s3_object_keys_and_other_arns_are_not_bucket_wildcards():
     assert gate.statement_problems(statement("s3:GetObject", "arn:aws:s3:::b/x*/?.log")) == []
-    access_point = "arn:aws:s3:us-east-1:123456789012:accesspoint/ap-*"
+    access_point = "arn:aws:s3:us-east-1:123456789012:accesspoint/acme-logs/object/x*"
     assert gate.statement_problems(statement("s3:GetObject", access_point)) == []
+
+
+def test_a_wildcard_access_point_name_is_as_wide_as_a_wildcard_bucket():
+    access_point = "arn:aws:s3:us-east-1:123456789012:accesspoint/ap-*"
+    (problem,) = gate.statement_problems(statement("s3:GetObject", access_point))
+    assert "wildcard in its access point name" in problem
 
 
 @pytest.mark.parametrize(
@@ -180,9 +186,10 @@ def test_wildcards_in_s3_object_keys_and_other_arns_are_not_bucket_wildcards():
     ],
 )
 def test_service_wide_action_patterns_are_refused(action, scope):
-    assert gate.statement_problems(statement(action, "arn:aws:s3:::b/*")) == [
-        f"action {action} grants {scope}; name the actions explicitly"
-    ]
+    """The pattern is refused first, and what it names is judged too."""
+    problems = gate.statement_problems(statement(action, "arn:aws:s3:::b/*"))
+    assert problems[0] == f"action {action} grants {scope}; name the actions explicitly"
+    assert any("manage permissions" in p for p in problems[1:])
 
 
 @pytest.mark.parametrize(

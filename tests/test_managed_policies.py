@@ -43,7 +43,7 @@ def test_the_policies_the_guide_attaches_pass(name):
         ("service-role/AmazonElasticMapReduceRole", "PRIVILEGE_ESCALATION CreateEC2WithExistingIP"),
         ("job-function/SystemAdministrator", "PRIVILEGE_ESCALATION"),
         ("SecretsManagerReadWrite", "PERMISSIONS_MANAGEMENT"),
-        ("service-role/AmazonSSMAutomationRole", "SERVICE_WIDE_ACTION"),
+        ("service-role/AmazonSSMAutomationRole", "PRIVILEGE_ESCALATION ssm:*"),
         ("service-role/AmazonEC2RoleforSSM", "BUCKET_WILDCARD"),
         ("AmazonS3ReadOnlyAccess", "BUCKET_WILDCARD"),
     ],
@@ -68,7 +68,7 @@ def test_a_policy_aws_does_not_have_is_refused_with_a_suggestion(resolve_stack, 
     message = error_of(resolve_stack, {"managedPolicies": [given]})
     assert message == (
         f"ssm-profile:managedPolicies[0]: arn:aws:iam::aws:policy/{given} is not an AWS "
-        f"managed policy ({managed.source()}), so AttachRolePolicy would refuse it{hint}"
+        f"managed policy ({managed.source()}), so IAM would refuse it{hint}"
     )
 
 

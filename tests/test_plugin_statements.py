@@ -144,9 +144,9 @@ MANAGES = (
     ("action", "resource", "expected"),
     [
         pytest.param(
-            "iam:*",
-            "arn:aws:iam::123456789012:role/x",
-            "action iam:* grants every iam action; name the actions explicitly "
+            "ec2messages:*",
+            "*",
+            "action ec2messages:* grants every ec2messages action; name the actions explicitly "
             f"[SERVICE_WIDE_ACTION]{HINT}",
             id="service-wide",
         ),
@@ -593,3 +593,111 @@ def test_s3_arns_with_a_region_or_account_or_on_star_are_refused(
     name = statements_plugin(plugin_dir, "acme_s3", json.dumps([statement]))
     message = error_of(resolve_stack, {"plugins": [name]})
     assert f"[{code}]" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "still"),
+    [
+        ("iam:*", "*", ["PERMISSIONS_MANAGEMENT", "PRIVILEGE_ESCALATION", "CREDENTIALS_EXPOSURE"]),
+        ("s3:*", "*", ["PERMISSIONS_MANAGEMENT", "RESOURCE_WILDCARD", "BUCKET_WILDCARD"]),
+    ],
+)
+def test_accepting_service_wide_still_judges_the_actions_it_names(
+    resolve_stack, plugin_dir, action, resource, still
+):
+    """Red team: accepting SERVICE_WIDE_ACTION on iam:* (or s3:*) on "*" deployed it, because
+    the pattern was never expanded and judged."""
+    wide = {**STATEMENT, "Sid": "AcmeWide", "Action": action, "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_wide", json.dumps([wide]))
+    accept = [{"sid": "AcmeWide", "finding": "SERVICE_WIDE_ACTION", "reason": "test"}]
+    message = error_of(resolve_stack, {"plugins": [name], "acceptFindings": accept})
+    for code in still:
+        assert f"[{code}]" in message, message
+    assert "[SERVICE_WIDE_ACTION]" not in message
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "code"),
+    [
+        ("sts:AssumeRoot", "arn:aws:iam::111122223333:root", "CREDENTIALS_EXPOSURE"),
+        (
+            "datazone:GetEnvironmentCredentials",
+            "arn:aws:datazone:us-east-1:123456789012:domain/dzd_abc123",
+            "CREDENTIALS_EXPOSURE",
+        ),
+        (
+            "elasticmapreduce:GetClusterSessionCredentials",
+            "arn:aws:elasticmapreduce:us-east-1:123456789012:cluster/j-ABC123",
+            "CREDENTIALS_EXPOSURE",
+        ),
+        (
+            "ssm:CreateAssociation",
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            "PRIVILEGE_ESCALATION",
+        ),
+        (
+            "ssm:CreateAssociationBatch",
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            "PRIVILEGE_ESCALATION",
+        ),
+        (
+            "ssm:UpdateAssociation",
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            "PRIVILEGE_ESCALATION",
+        ),
+        (
+            "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+            "PRIVILEGE_ESCALATION",
+        ),
+        ("sqs:ReceiveMessage", "arn:aws:sqs:us-east-1:123456789012:*e*", "RESOURCE_ID_WILDCARD"),
+        ("sns:Publish", "arn:aws:sns:us-east-1:123456789012:*a*", "RESOURCE_ID_WILDCARD"),
+        (
+            "execute-api:Invoke",
+            "arn:aws:execute-api:us-east-1:123456789012:a*",
+            "RESOURCE_ID_WILDCARD",
+        ),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/*/object/*",
+            "BUCKET_WILDCARD",
+        ),
+        ("s3:GetObject", "arn:aws:s3:us-east-1:123456789012:accesspoint/a*", "BUCKET_WILDCARD"),
+    ],
+)
+def test_the_red_teams_second_round_is_refused(resolve_stack, plugin_dir, action, resource, code):
+    """Credentials, instance reach, unprefixed ARN templates (SQS, SNS, execute-api) and
+    access points: each passed the gate before."""
+    grant = {**STATEMENT, "Sid": "AcmeGrant", "Action": action, "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_grant", json.dumps([grant]))
+    assert f"[{code}]" in error_of(resolve_stack, {"plugins": [name]})
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:sqs:us-east-1:123456789012:acme-jobs",
+        "arn:aws:sqs:us-east-1:123456789012:acme-*",
+        "arn:aws:s3:us-east-1:123456789012:accesspoint/acme-logs/object/*",
+    ],
+)
+def test_named_queues_and_access_points_still_deploy(resolve_stack, plugin_dir, resource):
+    action = "sqs:ReceiveMessage" if ":sqs:" in resource else "s3:GetObject"
+    grant = {**STATEMENT, "Sid": "AcmeGrant", "Action": action, "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_grant", json.dumps([grant]))
+    assert resolve_stack({"plugins": [name]}).custom_policies
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:ssm:${aws:RequestedRegion}:123456789012:parameter/app/*",
+        "arn:aws:iam::${aws:ResourceAccount}:role/abc",
+    ],
+)
+def test_a_policy_variable_in_the_region_or_account_is_refused(resolve_stack, plugin_dir, resource):
+    grant = {**STATEMENT, "Sid": "AcmeGrant", "Action": "ssm:GetParameter", "Resource": resource}
+    name = statements_plugin(plugin_dir, "acme_grant", json.dumps([grant]))
+    assert "has a policy variable outside its resource part" in error_of(
+        resolve_stack, {"plugins": [name]}
+    )

@@ -852,6 +852,47 @@ ERROR_CASES = [
         "paths under /aws-service-role/ are AWS's own",
     ),
     case(
+        "managed-policy-is-the-stacks-own-in-another-case",
+        {
+            "buckets": ["logs"],
+            "managedPolicies": ["arn:aws:iam::123456789012:policy/ssminstanceprofiles3policy-test"],
+        },
+        "ssm-profile:managedPolicies[0]",
+        "is this stack's own custom policy",
+    ),
+    case(
+        "managed-policies-one-name-two-cases",
+        {
+            "managedPolicies": [
+                "arn:aws:iam::123456789012:policy/Acme",
+                "arn:aws:iam::123456789012:policy/team/acme",
+            ]
+        },
+        "ssm-profile:managedPolicies[1]",
+        "has the same policy name as arn:aws:iam::123456789012:policy/Acme",
+    ),
+    case(
+        "boundary-not-an-aws-managed-policy",
+        {"permissionsBoundary": "arn:aws:iam::aws:policy/NoSuchPolicyXyz"},
+        "ssm-profile:permissionsBoundary",
+        "is not an AWS managed policy",
+    ),
+    case(
+        "boundary-of-a-service-linked-role",
+        {
+            "permissionsBoundary": "arn:aws:iam::aws:policy/aws-service-role/"
+            "AmazonSSMServiceRolePolicy"
+        },
+        "ssm-profile:permissionsBoundary",
+        "is the policy of a service-linked role",
+    ),
+    case(
+        "existing-role-is-service-linked",
+        {"mode": "existing-role", "existingRoleName": "AWSServiceRoleForAmazonSSM"},
+        "ssm-profile:existingRoleName",
+        "is a service-linked role: IAM refuses to attach policies to it",
+    ),
+    case(
         "path-reserved-for-sso-roles",
         {"path": "/aws-reserved/sso.amazonaws.com/"},
         "ssm-profile:path",

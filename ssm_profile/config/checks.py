@@ -58,6 +58,23 @@ def name(limit: int) -> Check:
     return lambda key, value, draft: check_name(key, value, limit)
 
 
+# Service-linked roles (IAM User Guide, "Using service-linked roles"): AWSServiceRoleFor...,
+# under /aws-service-role/. AttachRolePolicy refuses them (UnmodifiableEntity: "service-linked
+# roles are protected").
+SERVICE_LINKED_ROLE_PREFIX = "awsservicerolefor"
+
+
+def existing_role_name(key: str, value: Any, draft: Draft) -> str:
+    name = check_name(key, value, limits.ROLE_NAME_LIMIT)
+    if name.lower().startswith(SERVICE_LINKED_ROLE_PREFIX):
+        raise ConfigError(
+            key,
+            f"{q(name)} is a service-linked role: IAM refuses to attach policies to it "
+            "(UnmodifiableEntity); name a role of your own",
+        )
+    return name
+
+
 def string_list(check: Callable[[str, Any], str]) -> Check:
     """Each item checked as ``KEY[i]``; an item listed twice is an error."""
 

@@ -69,7 +69,7 @@ KEYS: tuple[Key, ...] = (
         "existing_role_name",
         "string",
         None,
-        checks.name(limits.ROLE_NAME_LIMIT),
+        checks.existing_role_name,
         modes=("existing-role",),
         required="the role to attach policies to",
     ),

@@ -30,15 +30,23 @@ SUPPLEMENT: dict[str, Any] = {
     # AWS Service Authorization Reference: each returns a secret or a credential.
     "credentials_exposure": [
         "codeartifact:getauthorizationtoken",  # a token for a package repository
+        "datazone:getenvironmentcredentials",  # an access key, secret and session token
         "ec2:getpassworddata",  # a Windows instance's administrator password
         "ecr-public:getauthorizationtoken",  # a registry token
+        "elasticmapreduce:getclustersessioncredentials",  # credentials for a cluster's runtime role
         "lightsail:downloaddefaultkeypair",  # the Region's default SSH private key
         "redshift-serverless:getcredentials",  # database credentials
+        "sts:assumeroot",  # short-term credentials of a member account's root user
         "sts:getservicebearertoken",  # a bearer token for a service
     ],
     # From one instance to the others: commands, sessions and SSH keys on other instances.
     "privilege_escalation": {
         "RunCommandOnOtherInstances": ["ssm:sendcommand"],
+        # A State Manager association runs its document (AWS-RunShellScript) on its targets.
+        "AssociationOnOtherInstances": ["ssm:createassociation"],
+        "AssociationBatchOnOtherInstances": ["ssm:createassociationbatch"],
+        "UpdatedAssociationOnOtherInstances": ["ssm:updateassociation"],
+        "SerialConsoleKeyOnOtherInstances": ["ec2-instance-connect:sendserialconsolesshpublickey"],
         "SessionOnOtherInstances": ["ssm:startsession"],
         "SshKeyOnOtherInstances": ["ec2-instance-connect:sendsshpublickey"],
     },

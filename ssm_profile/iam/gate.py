@@ -14,10 +14,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import wording
-from .actions import Action, credentials_exposure_actions, expand_action, services
+from .actions import Action, credentials_exposure_actions, expand_action
 from .actions import privilege_escalation_methods as escalation
 from .findings import BUCKET_WILDCARD, Finding
 from .rules import action_problem, allow_with_not_problem
+from .s3arns import s3_access_point_wildcard, s3_bucket_arn, s3_bucket_wildcard
+from .s3arns import wild as _wild
 
 STRUCTURE = "STRUCTURE"  # what the parser refuses too: never acceptable
 
@@ -47,35 +49,6 @@ def as_broad_as_star(resource: str) -> bool:
     if len(parts) < 6 or parts[0] != "arn":
         return False
     return "*" in parts[5] and not parts[5].strip("*?/:")
-
-
-@functools.cache
-def _s3_typed_heads() -> tuple[str, ...]:
-    """The starts of S3's ARNs that are not buckets or objects (``accesspoint/``, ``job/``,
-    ...), from AWS's templates: a bucket or object ARN starts with the bucket's name."""
-    templates = (t for _, t in services()["s3"]["resources"].values())
-    return tuple(sorted({t.split("${", 1)[0] for t in templates} - {""}))
-
-
-def s3_bucket_arn(resource: str) -> tuple[str, str, str] | None:
-    """``(bucket, Region, account)`` of an S3 bucket or object ARN, else ``None``."""
-    parts = resource.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "s3":
-        return None
-    if parts[5].startswith(_s3_typed_heads()):
-        return None
-    return parts[5].split("/", 1)[0], parts[3], parts[4]
-
-
-def s3_bucket_wildcard(resource: str) -> bool:
-    """An S3 bucket or object ARN with ``*`` or ``?`` in the bucket name
-    (``arn:aws:s3:::aws-ssm-*/*``), whatever stands in its Region and account."""
-    found = s3_bucket_arn(resource)
-    return found is not None and _wild(found[0])
-
-
-def _wild(text: str) -> bool:
-    return "*" in text or "?" in text
 
 
 def _only_wildcards(text: str) -> bool:
@@ -122,6 +95,11 @@ def statement_findings(statement: Mapping[str, Any]) -> list[Finding]:
             for r in resources
             if s3_bucket_wildcard(r)
         ]
+        findings += [
+            Finding(BUCKET_WILDCARD, wording.access_point_wildcard(r), sids, r)
+            for r in resources
+            if s3_access_point_wildcard(r)
+        ]
     expanded = _expand(statement, allow, sids, findings)
     if allow:
         findings += _dangerous_actions(expanded, sids)
@@ -148,9 +126,10 @@ def _expand(
                 findings.append(Finding(STRUCTURE, problem, sids))
                 continue
             if allow and key == "Action" and service_wide(action):
+                # Judged on: accepting this finding must not let the actions the pattern
+                # names through unjudged (iam:* manages permissions, s3:* on * is every bucket).
                 message = wording.service_wide(action)
                 findings.append(Finding("SERVICE_WIDE_ACTION", message, sids, action))
-                continue
             try:
                 found = expand_action(action)
             except ValueError:
@@ -256,7 +235,7 @@ _NAMED_IDS = frozenset({"SecretId"})
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
-def _names_any(part: str, template: str) -> bool:
+def _names_any(part: str, template: str, service: str = "") -> bool:
     """Whether the resource part, with IAM's wildcards, names any resource of the type that
     ``template`` (AWS's ARN template of its resource part) describes."""
     variables = _VARIABLE.findall(template)
@@ -264,7 +243,7 @@ def _names_any(part: str, template: str) -> bool:
     if not variables or wild is None:
         return False
     head, literal = template.split("${", 1)[0], part[:wild]
-    if not head:  # S3's ${BucketName}/...: the bucket-name rule (BUCKET_WILDCARD) judges it
+    if not head and service == "s3":  # ${BucketName}/...: the bucket-name rule judges it
         return False
     if len(literal) < len(head):  # a wildcard in the type itself (k*, ke?/...)
         return head.startswith(literal)
@@ -285,6 +264,6 @@ def _every_of_its_type(
     for action_pattern, actions in offending.items():
         for action in actions:
             for type_name, arn_service, template in action.arn_templates:
-                if arn_service == service and _names_any(part, template):
+                if arn_service == service and _names_any(part, template, service):
                     return type_name, action_pattern
     return None

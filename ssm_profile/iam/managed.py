@@ -34,22 +34,43 @@ def source() -> str:
     return _data()["source"]
 
 
-def managed_policy_content_problem(arn: str) -> str | None:
-    """Why an AWS managed policy may not be attached, by its content, or ``None`` (customer
-    managed policies are the account's own and not judged)."""
+def unknown_managed_policy_problem(arn: str) -> str | None:
+    """Why an AWS managed policy ARN names no policy AWS has, or ``None`` (also for customer
+    managed policies, which are the account's own)."""
     match = _AWS_MANAGED.fullmatch(arn)
     if not match:
         return None
     name, policies = match.group(1), _data()["policies"]
-    entry = policies.get(name)
-    if entry is None:
-        elsewhere = [known for known in policies if known.rsplit("/", 1)[-1] == name]
-        close = elsewhere or difflib.get_close_matches(name, list(policies), n=1, cutoff=0.8)
-        hint = f"; did you mean {close[0]}?" if close else ""
+    if name in policies:
+        return None
+    elsewhere = [known for known in policies if known.rsplit("/", 1)[-1] == name]
+    close = elsewhere or difflib.get_close_matches(name, list(policies), n=1, cutoff=0.8)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"{arn} is not an AWS managed policy ({source()}), so IAM would refuse it{hint}"
+
+
+def boundary_problem(arn: str) -> str | None:
+    """Why a permissions boundary cannot be set, or ``None``: an AWS managed one must exist
+    and not be a service-linked role's policy (PutRolePermissionsBoundary: NoSuchEntity,
+    PolicyNotAttachable). Its content is not judged: a boundary only limits."""
+    if ":iam::aws:policy/aws-service-role/" in arn:
         return (
-            f"{arn} is not an AWS managed policy ({source()}), so AttachRolePolicy would "
-            f"refuse it{hint}"
+            f"{arn} is the policy of a service-linked role: IAM does not take it as a "
+            "boundary (PolicyNotAttachable); choose another policy"
         )
+    return unknown_managed_policy_problem(arn)
+
+
+def managed_policy_content_problem(arn: str) -> str | None:
+    """Why an AWS managed policy may not be attached, by its content, or ``None`` (customer
+    managed policies are the account's own and not judged)."""
+    unknown = unknown_managed_policy_problem(arn)
+    if unknown:
+        return unknown
+    match = _AWS_MANAGED.fullmatch(arn)
+    if not match:
+        return None
+    entry = _data()["policies"][match.group(1)]
     if entry["refused"]:
         shown = ", ".join(entry["refused"])
         more = f" and {entry['more']} more" if entry.get("more") else ""

@@ -65,6 +65,14 @@ def bucket_wildcard(resource: str) -> str:
     )
 
 
+def access_point_wildcard(resource: str) -> str:
+    return (
+        f"resource {resource} has a wildcard in its access point name, which reaches the "
+        "bucket behind every matching access point; the guide forbids wildcards in bucket "
+        "names: list each access point"
+    )
+
+
 def s3_region_or_account(resource: str) -> str:
     return (
         f"resource {resource}: S3 bucket and object ARNs have no Region and no account "

@@ -45,7 +45,10 @@ def field_list(key: str, value: Any) -> list[str]:
                 found.append(f"{operator} {text(tests)}")
                 continue
             for name, vs in tests.items():
-                found += [f"{operator} {name} = {text(v)}" for v in as_list(vs)]
+                # The first " = " separates key and value: a key that holds one itself (tag
+                # keys may) is quoted, so that two different conditions never read the same.
+                shown = json.dumps(name) if " = " in name or name.startswith('"') else name
+                found += [f"{operator} {shown} = {text(v)}" for v in as_list(vs)]
     else:
         found = [text(v) for v in as_list(value)]
     return list(dict.fromkeys(found))
