@@ -65,14 +65,14 @@ class Blueprint:
         return tuple(s for p in self.custom_policies for s in p.statements)
 
     @property
-    def service_setting_id(self) -> str | None:
-        """ARN of the DHMC service setting (``default-host-management`` mode only)."""
+    def service_setting_ids(self) -> tuple[tuple[str, str], ...]:
+        """(Region, ARN) of each DHMC service setting, one per Region of ``regions``
+        (``default-host-management`` mode only)."""
         s = self.settings
         if s.mode != "default-host-management":
-            return None
-        return s.partition.arn(
-            "ssm", s.region, self.account_id, f"servicesetting{SERVICE_SETTING_PATH}"
-        )
+            return ()
+        path = f"servicesetting{SERVICE_SETTING_PATH}"
+        return tuple((r, s.partition.arn("ssm", r, self.account_id, path)) for r in s.regions)
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:

@@ -176,7 +176,7 @@ class IamEmulator:
         try:
             for name in existing_roles:
                 self._existing_role(iam, partition, name)
-            created, skipped = self._replay(plan, iam, ssm)
+            created, skipped = self._replay(plan, iam, ssm, region)
             deployment = self._read_back(plan, iam, quota)
             deployment.skipped = skipped
             if emulated != partition.name:
@@ -211,7 +211,9 @@ class IamEmulator:
             AssumeRolePolicyDocument=trust,
         )
 
-    def _replay(self, plan: Plan, iam: Any, ssm: Any) -> tuple[list[Created], list[str]]:
+    def _replay(
+        self, plan: Plan, iam: Any, ssm: Any, region: str
+    ) -> tuple[list[Created], list[str]]:
         """Create every resource in registration order: what was created, what was skipped."""
         creators: dict[str, Callable[[Any, str, Mapping[str, Any]], Deletes]] = {
             ROLE: self._role,
@@ -226,6 +228,7 @@ class IamEmulator:
             if typ == COMPONENT:
                 continue
             if typ in (ACTIVATION, SERVICE_SETTING):
+                self._check_region(what, inputs, region)
                 skipped.append(self._validate_ssm(ssm, iam, what, typ, inputs))
             elif typ in creators:
                 deletes = creators[typ](iam, what, inputs)
@@ -313,6 +316,16 @@ class IamEmulator:
             raise EmulatorError(f"{what}: {operation} parameters break the API model: {problems}")
         self._check_role_reference(iam, what, reference)
         return f"{typ}: moto's SSM has no {operation}"
+
+    def _check_region(self, what: str, inputs: Mapping[str, Any], stack_region: str) -> None:
+        """An SSM resource is created in its ``region`` input, else the provider's (the
+        stack's) Region; a service setting's ARN must name that Region."""
+        region = inputs.get("region", stack_region)
+        if partition_of(region) is not partition_of(stack_region):
+            raise EmulatorError(f"{what}: {region!r} is not a Region of the stack's partition")
+        setting_id = inputs.get("settingId")
+        if setting_id is not None and setting_id.split(":")[3] != region:
+            raise EmulatorError(f"{what}: {setting_id} is not in {region}, where it is created")
 
     def _check_role_reference(self, iam: Any, what: str, reference: str) -> None:
         """SSM names a role as ``PATH/NAME`` without the leading slash (``service-role/X``):

@@ -29,6 +29,9 @@ TYPED = {
     "activation_code": "activationCode",
     "service_setting_id": "serviceSettingId",
     "s3_endpoint_policy": "s3EndpointPolicy",
+    "activation_ids": "activationIds",
+    "activation_codes": "activationCodes",
+    "service_setting_ids": "serviceSettingIds",
 }
 
 

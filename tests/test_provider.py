@@ -72,6 +72,9 @@ OUTPUTS = {
     "activationCode": "string",
     "serviceSettingId": "string",
     "s3EndpointPolicy": "string",
+    "activationIds": "map<string>",
+    "activationCodes": "map<string>",
+    "serviceSettingIds": "map<string>",
 }
 NESTED = {
     "BucketArgs": (

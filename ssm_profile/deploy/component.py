@@ -22,7 +22,6 @@ from ..aws.naming import (
     attachment_key,
     custom_policy_description,
     part_suffix,
-    ssm_role_reference,
 )
 from ..aws.types import COMPONENT
 from ..blueprint import Blueprint
@@ -30,6 +29,7 @@ from ..config import load_settings
 from ..config.args import InstanceProfileArgs, args_to_config
 from ..errors import SsmProfileError
 from ..pipeline import resolve
+from . import regional
 
 TYPE = COMPONENT
 
@@ -85,11 +85,18 @@ class InstanceProfile(pulumi.ComponentResource):
     custom_policy_arns: pulumi.Output[list[str]]
     """The ARNs of the stack's own policies (the S3 and plugin statements), in part order."""
     activation_id: pulumi.Output[str] | None
-    """hybrid mode with an activation: the activation's id."""
+    """hybrid mode with an activation: the id of the activation in the stack's Region."""
     activation_code: pulumi.Output[str] | None
-    """hybrid mode with an activation: the activation's code (a secret)."""
+    """hybrid mode with an activation: that activation's code (a secret)."""
     service_setting_id: pulumi.Output[str] | None
-    """default-host-management mode: the ARN of the SSM service setting naming the role."""
+    """default-host-management mode: the ARN of the SSM service setting naming the role, in
+    the stack's Region."""
+    activation_ids: pulumi.Output[dict[str, str]] | None
+    """With activations in Regions other than the stack's: each Region's activation id."""
+    activation_codes: pulumi.Output[dict[str, str]] | None
+    """With activations in Regions other than the stack's: each Region's code (a secret)."""
+    service_setting_ids: pulumi.Output[dict[str, str]] | None
+    """With settings in Regions other than the stack's: each Region's service setting ARN."""
     s3_endpoint_policy: pulumi.Output[str] | None
     """With vpcEndpoints: the policy the VPC's S3 gateway endpoint needs for these buckets."""
 
@@ -131,17 +138,14 @@ class InstanceProfile(pulumi.ComponentResource):
             self.s3_endpoint_policy = pulumi.Output.from_input(blueprint.endpoint_policy)
         self.role_arn = self.instance_profile_name = self.instance_profile_arn = None
         self.activation_id = self.activation_code = self.service_setting_id = None
+        self.activation_ids = self.activation_codes = self.service_setting_ids = None
 
         role_name = self._role()
         self.role_name = pulumi.Output.from_input(role_name)
         attachments = self._custom_policies(role_name) + self._managed_attachments(role_name)
         if s.create_instance_profile:
             self._instance_profile(role_name)
-        after_attachments = pulumi.ResourceOptions(parent=self, depends_on=attachments)
-        if s.activation is not None:
-            self._activation(role_name, after_attachments)
-        if blueprint.service_setting_id is not None:
-            self._service_setting(after_attachments)
+        self._regional(role_name, pulumi.ResourceOptions(parent=self, depends_on=attachments))
 
     # Explicit physical names cannot be created before the old one is deleted, so a
     # replacement must delete first; `protect` turns that replacement into an error.
@@ -239,31 +243,26 @@ class InstanceProfile(pulumi.ComponentResource):
         self.outputs["instanceProfileName"] = self.instance_profile_name = profile.name
         self.outputs["instanceProfileArn"] = self.instance_profile_arn = profile.arn
 
-    def _activation(self, role_name: pulumi.Input[str], opts: pulumi.ResourceOptions) -> None:
-        s = self._blueprint.settings
-        assert s.activation is not None
-        activation = aws.ssm.Activation(
-            f"{self._name}-activation",
-            # SSM resolves IamRole to arn:...:role/<IamRole>: a role path belongs in it.
-            iam_role=pulumi.Output.from_input(role_name).apply(
-                lambda n: ssm_role_reference(s.path, n)
-            ),
-            registration_limit=s.activation.registration_limit,
-            expiration_date=s.activation.expiration_date,
-            description=s.activation.description,
-            tags=self._tags,
-            opts=opts,
-        )
-        self.outputs["activationId"] = self.activation_id = activation.id
-        code = pulumi.Output.secret(activation.activation_code)
-        self.outputs["activationCode"] = self.activation_code = code
-
-    def _service_setting(self, opts: pulumi.ResourceOptions) -> None:
-        s = self._blueprint.settings
-        setting = aws.ssm.ServiceSetting(
-            f"{self._name}-default-host-management",
-            setting_id=self._blueprint.service_setting_id,
-            setting_value=ssm_role_reference(s.path, s.role_name),
-            opts=opts,
-        )
-        self.outputs["serviceSettingId"] = self.service_setting_id = setting.setting_id
+    def _regional(self, role_name: pulumi.Input[str], opts: pulumi.ResourceOptions) -> None:
+        """The activations or DHMC service settings, one per Region (deploy/regional.py)."""
+        b, s = self._blueprint, self._blueprint.settings
+        if s.activation is not None:
+            created = regional.activations(self._name, b, role_name, self._tags, opts)
+            ids = ("activationId", "activationIds")
+            self.activation_id, self.activation_ids = regional.exported(
+                self.outputs, s.region, created, ids, lambda a: a.id
+            )
+            codes = ("activationCode", "activationCodes")
+            self.activation_code, self.activation_codes = regional.exported(
+                self.outputs,
+                s.region,
+                created,
+                codes,
+                lambda a: pulumi.Output.secret(a.activation_code),
+            )
+        settings = regional.service_settings(self._name, b, opts)
+        if settings:
+            ids = ("serviceSettingId", "serviceSettingIds")
+            self.service_setting_id, self.service_setting_ids = regional.exported(
+                self.outputs, s.region, settings, ids, lambda x: x.setting_id
+            )

@@ -33,13 +33,17 @@ def ec2_trust_policy(partition: Partition) -> dict[str, Any]:
     return _trust(partition.service_principal("ec2"))
 
 
-def hybrid_trust_policy(partition: Partition, region: str, account_id: str) -> dict[str, Any]:
-    """Trust policy of the hybrid service role, with the confused-deputy conditions."""
+def hybrid_trust_policy(
+    partition: Partition, regions: Sequence[str], account_id: str
+) -> dict[str, Any]:
+    """Trust policy of the hybrid service role, with the confused-deputy conditions: SSM in
+    exactly these Regions (one ARN as a string, several as a list, any of which matches)."""
+    arns = [partition.arn("ssm", region, account_id, "*") for region in regions]
     return _trust(
         partition.service_principal("ssm"),
         {
             "StringEquals": {"aws:SourceAccount": account_id},
-            "ArnLike": {"aws:SourceArn": partition.arn("ssm", region, account_id, "*")},
+            "ArnLike": {"aws:SourceArn": arns[0] if len(arns) == 1 else arns},
         },
     )
 
@@ -54,7 +58,7 @@ def trust_policy(settings: Settings, account_id: str) -> dict[str, Any] | None:
     if settings.mode == "ec2":
         return ec2_trust_policy(settings.partition)
     if settings.mode == "hybrid":
-        return hybrid_trust_policy(settings.partition, settings.region, account_id)
+        return hybrid_trust_policy(settings.partition, settings.regions, account_id)
     if settings.mode == "default-host-management":
         return dhmc_trust_policy(settings.partition)
     return None
