@@ -130,8 +130,37 @@ def _project(folder: Path, module: str, body: str) -> Path:
             "def main():\n    raise KeyError('boom')\n",
             "error: --program embedded_c:main: KeyError('boom')\n",
         ),
+        (
+            "embedded_d:main",
+            "import sys\ndef main():\n    sys.exit(0)\n",
+            "error: --program embedded_d:main: SystemExit(0)\n",
+        ),
+        (
+            "embedded_e:main",
+            "class Odd(BaseException):\n    pass\ndef main():\n    raise Odd('x')\n",
+            "error: --program embedded_e:main: Odd('x')\n",
+        ),
+        (
+            "embedded_f:main",
+            """
+            from ssm_profile import InstanceProfile, InstanceProfileArgs
+            def main():
+                InstanceProfile("a", InstanceProfileArgs())
+                InstanceProfile("a", InstanceProfileArgs())
+            """,
+            "error: --program embedded_f:main: two resources have the URN ",
+        ),
     ],
-    ids=["no-colon", "no-module", "no-function", "bad-args", "program-raises"],
+    ids=[
+        "no-colon",
+        "no-module",
+        "no-function",
+        "bad-args",
+        "program-raises",
+        "program-exits",
+        "base-exception",
+        "duplicate-urn",
+    ],
 )
 def test_a_bad_program_is_one_error_line(cli, tmp_path, program, body, error):
     module = program.partition(":")[0]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
-from scenarios import REPO, narrowing_plans, plan_file, widening_plans
+from scenarios import REPO, attach, narrowing_plans, plan_file, widening_plans
 
 from ssm_profile.offline.diff import diff_plans, to_markdown, to_text
 from ssm_profile.offline.diff.model import BROADENING, NARROWING, NEUTRAL
@@ -342,3 +342,130 @@ def test_a_retained_attachment_removed_stays_attached_and_narrows_nothing():
     assert risk.changes == ()
     (row,) = risk.policies
     assert row.sign == "-" and row.grants.startswith("stays attached in AWS (retainOnDelete)")
+
+
+# --- the red team's second round: changes that widened access but read as narrowing -----------
+
+VPCE = {"StringEquals": {"aws:SourceVpce": ["vpce-1111"]}}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            [_allow("A")],
+            [{"Sid": "A", "Effect": "Allow", "NotAction": "iam:CreateUser", "Resource": "*"}],
+            id="action-to-notaction",
+        ),
+        pytest.param(
+            [_allow("A")],
+            [
+                {
+                    "Sid": "A",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "NotResource": "arn:aws:s3:::nothing",
+                }
+            ],
+            id="resource-to-notresource",
+        ),
+        pytest.param(
+            [_allow("A", Condition=VPCE)],
+            [_allow("A", Condition={"StringEquals": {"aws:SourceVpce": ["vpce-1111", "vpce-9"]}})],
+            id="another-value-under-a-kept-key",
+        ),
+    ],
+)
+def test_widening_that_used_to_read_as_narrowing_broadens(before, after):
+    grades = _grades(_plan(before), _plan(after))
+    assert BROADENING in grades, grades
+
+
+def test_a_new_condition_key_still_narrows_and_a_removed_value_narrows():
+    two = {"StringEquals": {"aws:SourceVpce": ["vpce-1111", "vpce-9"]}}
+    assert _grades(_plan([_allow("A", Condition=two)]), _plan([_allow("A", Condition=VPCE)])) == [
+        NARROWING
+    ]
+    both = {"StringEquals": {"aws:SourceVpce": ["vpce-1111"], "aws:SourceVpc": ["vpc-1"]}}
+    assert _grades(_plan([_allow("A", Condition=VPCE)]), _plan([_allow("A", Condition=both)])) == [
+        NARROWING
+    ]
+
+
+def test_a_trusted_account_added_to_the_confused_deputy_guard_broadens():
+    guard = {"StringEquals": {"aws:SourceAccount": "111122223333"}}
+    wider = {"StringEquals": {"aws:SourceAccount": ["111122223333", "999999999999"]}}
+    ssm = {"Effect": "Allow", "Principal": {"Service": "ssm.amazonaws.com"}}
+    ssm["Action"] = "sts:AssumeRole"
+    old, new = (
+        _plan(trust=[{**ssm, "Condition": guard}]),
+        _plan(trust=[{**ssm, "Condition": wider}]),
+    )
+    assert _grades(old, new) == [BROADENING]
+
+
+def test_principal_to_notprincipal_broadens():
+    ec2 = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}}
+    ec2["Action"] = "sts:AssumeRole"
+    flipped = {"Effect": "Allow", "NotPrincipal": {"Service": "ec2.amazonaws.com"}}
+    flipped["Action"] = "sts:AssumeRole"
+    assert BROADENING in _grades(_plan(trust=[ec2]), _plan(trust=[flipped]))
+
+
+def test_an_aws_managed_policy_named_like_the_stacks_own_is_still_graded():
+    """Red team: customPolicyName AmazonSSMReadOnlyAccess hid that managed policy."""
+    plan = _plan([_allow("A")])
+    plan["resources"][1]["inputs"]["name"] = "AmazonSSMReadOnlyAccess"
+    after = attach(copy.deepcopy(plan), "AmazonSSMReadOnlyAccess")
+    assert _grades(plan, after) == [BROADENING]
+
+
+def _profile(plan: dict[str, Any], role: str) -> dict[str, Any]:
+    urn = "urn:pulumi:s::p::ssm-profile:index:InstanceProfile$"
+    profile = "aws:iam/instanceProfile:InstanceProfile"
+    plan["resources"].append(
+        {
+            "urn": f"{urn}{profile}::profile",
+            "type": profile,
+            "name": "profile",
+            "inputs": {"name": "IP", "role": role},
+        }
+    )
+    return plan
+
+
+def test_the_instance_profile_holding_another_role_broadens():
+    old, new = _profile(_plan(), "R"), _profile(_plan(), "OrgAdminRole")
+    (change,) = grade(old, new).changes
+    assert change.grade == BROADENING
+    assert "now holds role `OrgAdminRole`" in change.message
+
+
+def test_grants_the_grading_cannot_read_broaden():
+    old, new = _plan(), _plan()
+    new["resources"][0]["inputs"]["inlinePolicies"] = [{"name": "x", "policy": "{}"}]
+    assert _grades(old, new) == [BROADENING]
+    inline = "aws:iam/rolePolicy:RolePolicy"
+    extra = _plan()
+    extra["resources"].append(
+        {
+            "urn": f"urn:pulumi:s::p::{inline}::inline",
+            "type": inline,
+            "name": "inline",
+            "inputs": {"role": "R", "policy": "{}"},
+        }
+    )
+    assert _grades(old, extra) == [BROADENING]
+
+
+def test_a_grant_moved_between_two_roles_broadens():
+    """The grading takes a plan's roles together: with several roles, a change to the
+    policies or attachments is flagged for review, since a move reads as no change."""
+    old = _plan([_allow("A")])
+    second = copy.deepcopy(old["resources"][0])
+    second["urn"] += "2"
+    old["resources"].append(second)
+    new = copy.deepcopy(old)
+    new["resources"][1]["urn"] += "-moved"
+    assert BROADENING in _grades(old, new)
+    assert _grades(old, copy.deepcopy(old)) == []

@@ -125,6 +125,10 @@ class EngineLog(logging.Handler):
             self.warnings.append(record.getMessage())
 
 
+class DuplicateUrnError(Exception):
+    """A program registered two resources of one URN, which ``pulumi up`` refuses."""
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """A mock monitor that keeps every registration, in registration order, each with the
     resource options the engine received (:data:`~ssm_profile.offline.planfile.OPTION_FIELDS`:
@@ -140,6 +144,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
+            if response.urn in self.parents:
+                # The engine refuses a second resource of one URN ("Duplicate resource URN").
+                raise DuplicateUrnError(f"two resources have the URN {response.urn}")
             self.parents[response.urn] = request.parent
             inputs = rpc.deserialize_properties(request.object)
             self.registrations.append(

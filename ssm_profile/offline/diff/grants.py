@@ -111,7 +111,8 @@ def policy_statements(plan: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 
 def _own_policy_arns(plan: Mapping[str, Any]) -> set[str]:
-    """ARN endings (``policy/PATH/NAME``) of the plan's own customer managed policies."""
+    """ARN endings (``policy/PATH/NAME``) of the plan's own customer managed policies (an
+    AWS managed ARN, account ``aws``, is never one of them, whatever its name)."""
     ends = set()
     for r in plan["resources"]:
         if r["type"] == types.POLICY:
@@ -128,7 +129,8 @@ def attached(plan: Mapping[str, Any]) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for r in plan["resources"]:
         arn = r["inputs"].get("policyArn") if r["type"] == types.ATTACHMENT else None
-        if isinstance(arn, str) and not any(arn.endswith(end) for end in own):
+        customer = isinstance(arn, str) and ":iam::aws:" not in arn
+        if isinstance(arn, str) and not (customer and any(arn.endswith(end) for end in own)):
             found[arn] = bool((r.get("options") or {}).get("retainOnDelete"))
     return found
 

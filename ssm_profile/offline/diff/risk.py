@@ -17,6 +17,7 @@ managed policy grants is the shipped data's (:mod:`ssm_profile.iam.managed`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,7 @@ from .grants import (
     policy_statements,
     role_inputs,
 )
+from .holders import structure_changes
 from .model import BROADENING, NARROWING, NEUTRAL, Change, Risk, Row
 from .statements import field_list, fields, keyed, statement_list, text
 
@@ -111,6 +113,76 @@ def _removed_value(key: str, value: str, name: str) -> str:
     return f"{name}: {key} {shown} removed"
 
 
+# A field and its negation: moving a statement from one to the other changes what it means
+# (every action but one), so neither side's values grade it.
+_NEGATED = (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"))
+
+
+def _switched(pair: tuple[str, str], old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    negation = pair[1]
+    return (negation in old) != (negation in new)
+
+
+def _negations(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """A statement moved between ``X`` and ``NotX``: always broadening, since ``NotX`` in an
+    Allow grants everything it does not name, and leaving it may re-grant in a Deny."""
+    changes = []
+    for pair in _NEGATED:
+        if _switched(pair, old, new):
+            was, now = (pair[1], pair[0]) if pair[1] in old else pair
+            shown = ", ".join(md_code(v) for v in _values(new, now)) or "nothing"
+            changes.append(Change(BROADENING, f"{name}: {was} -> {now} {shown}"))
+    return changes
+
+
+def _condition_groups(statement: Mapping[str, Any]) -> dict[str, set[str]]:
+    """``operator`` and key -> the values (as the diff shows them): IAM ORs the values of
+    one key and ANDs the keys."""
+    groups: dict[str, set[str]] = {}
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return groups
+    for operator, tests in condition.items():
+        pairs = tests.items() if isinstance(tests, Mapping) else [("", tests)]
+        for key, values in pairs:
+            group = groups.setdefault(json.dumps([operator, key]), set())
+            group.update(field_list("Condition", {operator: {key: values}}))
+    return groups
+
+
+def _condition_changes(
+    name: str, old: Mapping[str, Any], new: Mapping[str, Any], allow: bool
+) -> list[Change]:
+    """A new key narrows an Allow (one more test to pass), a removed key widens it; a new
+    value under a kept key widens it (one more value that passes), a removed value narrows
+    it. A Deny statement the other way round."""
+    before, after = _condition_groups(old), _condition_groups(new)
+    changes = []
+    for group in [*after, *(g for g in before if g not in after)]:
+        if group not in before:
+            grade = NARROWING if allow else BROADENING
+            values = ", ".join(md_code(v) for v in sorted(after[group]))
+            changes.append(Change(grade, f"{name}: Condition {values} added"))
+        elif group not in after:
+            grade = BROADENING if allow else NARROWING
+            values = ", ".join(md_code(v) for v in sorted(before[group]))
+            changes.append(Change(grade, f"{name}: Condition {values} removed or loosened"))
+        else:
+            for value in sorted(after[group] - before[group]):
+                grade = BROADENING if allow else NARROWING
+                changes.append(
+                    Change(
+                        grade,
+                        f"{name}: Condition {md_code(value)} added, another value "
+                        "that passes the test",
+                    )
+                )
+            for value in sorted(before[group] - after[group]):
+                grade = NARROWING if allow else BROADENING
+                changes.append(Change(grade, f"{name}: Condition {md_code(value)} removed"))
+    return changes
+
+
 def _statement_changes(
     sid: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, trust: bool
 ) -> list[Change]:
@@ -122,8 +194,12 @@ def _statement_changes(
     if old.get("Effect") != new.get("Effect"):
         was, now = md_code(text(old.get("Effect"))), md_code(text(new.get("Effect")))
         return [Change(BROADENING if allow else NARROWING, f"{name}: Effect {was} -> {now}")]
-    changes = []
+    changes = _negations(name, old, new)
+    switched = {key for pair in _NEGATED for key in pair if _switched(pair, old, new)}
+    changes += _condition_changes(name, old, new, allow)
     for key, widens in _WIDENS_WHEN_ADDED.items():
+        if key in switched or key == "Condition":
+            continue
         before, after = _values(old, key), _values(new, key)
         plus = [v for v in after if v not in before]
         minus = [v for v in before if v not in after]
@@ -172,7 +248,7 @@ def grade(old: Mapping[str, Any], new: Mapping[str, Any]) -> Risk:
     """Every change from plan ``old`` to plan ``new`` that widens or narrows the role's
     access, broadening first, with the tables a reviewer reads."""
     origins = (Origins.of(old), Origins.of(new))
-    changes = boundary_changes(old, new)
+    changes = boundary_changes(old, new) + structure_changes(old, new)
     found, rows = _document_changes(policy_statements(old), policy_statements(new), origins, False)
     changes += found
     attached_changes, policy_rows = policy_changes(old, new, origins)
