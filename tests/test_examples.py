@@ -131,24 +131,24 @@ def _project(folder: Path, module: str, body: str) -> Path:
             "error: --program embedded_c:main: KeyError('boom')\n",
         ),
         (
-            "embedded_d:main",
+            "embedded_exits:main",
             "import sys\ndef main():\n    sys.exit(0)\n",
-            "error: --program embedded_d:main: SystemExit(0)\n",
+            "error: --program embedded_exits:main: SystemExit(0)\n",
         ),
         (
-            "embedded_e:main",
+            "embedded_base:main",
             "class Odd(BaseException):\n    pass\ndef main():\n    raise Odd('x')\n",
-            "error: --program embedded_e:main: Odd('x')\n",
+            "error: --program embedded_base:main: Odd('x')\n",
         ),
         (
-            "embedded_f:main",
+            "embedded_dup:main",
             """
             from ssm_profile import InstanceProfile, InstanceProfileArgs
             def main():
                 InstanceProfile("a", InstanceProfileArgs())
                 InstanceProfile("a", InstanceProfileArgs())
             """,
-            "error: --program embedded_f:main: two resources have the URN ",
+            "error: --program embedded_dup:main: two resources have the URN ",
         ),
     ],
     ids=[

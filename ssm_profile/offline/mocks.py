@@ -125,10 +125,6 @@ class EngineLog(logging.Handler):
             self.warnings.append(record.getMessage())
 
 
-class DuplicateUrnError(Exception):
-    """A program registered two resources of one URN, which ``pulumi up`` refuses."""
-
-
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """A mock monitor that keeps every registration, in registration order, each with the
     resource options the engine received (:data:`~ssm_profile.offline.planfile.OPTION_FIELDS`:
@@ -139,14 +135,18 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: list[dict[str, Any]] = []
         self.parents: dict[str, str] = {}  # URN -> its parent's URN (the stack's: "")
+        self.duplicates: list[str] = []  # URNs registered a second time
         self.log = EngineLog()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             if response.urn in self.parents:
-                # The engine refuses a second resource of one URN ("Duplicate resource URN").
-                raise DuplicateUrnError(f"two resources have the URN {response.urn}")
+                # The engine refuses a second resource of one URN ("Duplicate resource URN");
+                # the plan does after the run (raising here, inside the engine, would not end
+                # the program cleanly).
+                self.duplicates.append(response.urn)
+                return response
             self.parents[response.urn] = request.parent
             inputs = rpc.deserialize_properties(request.object)
             self.registrations.append(

@@ -17,7 +17,7 @@ from ..aws.naming import DEFAULT_ACCOUNT_ID
 from ..config.stackfile import StackConfig
 from ..errors import ConfigError, SsmProfileError, one_line
 from . import planfile
-from .mocks import DuplicateUrnError, RecordingMocks, plain
+from .mocks import RecordingMocks, plain
 from .runtime import mocked_runtime
 
 
@@ -92,17 +92,6 @@ def stack_account(stack: StackConfig) -> str:
     return accounts[0] if len(accounts) == 1 else DEFAULT_ACCOUNT_ID
 
 
-def _duplicate(error: BaseException) -> bool:
-    return isinstance(error, DuplicateUrnError) or "two resources have the URN" in str(error)
-
-
-def _cause(error: BaseException) -> str:
-    if _duplicate(error):
-        text = str(error)
-        return text[text.index("two resources have the URN") :].rstrip("'\")\n ")
-    return repr(error)
-
-
 def run_program(
     stack: StackConfig, account_id: str | None = None, program: str | None = None
 ) -> Plan:
@@ -133,10 +122,15 @@ def run_program(
         except (SsmProfileError, KeyboardInterrupt):
             raise
         except BaseException as error:  # sys.exit() in a program is an error too, not a plan
-            if program is None and not _duplicate(error):
+            if program is None:
                 raise
-            where = f"--program {program}" if program else "the program"
-            raise SsmProfileError(f"{where}: {one_line(_cause(error))}") from None
+            raise SsmProfileError(f"--program {program}: {one_line(repr(error))}") from None
+    if monitor.duplicates:
+        where = f"--program {program}" if program else "the program"
+        raise SsmProfileError(
+            f"{where}: two resources have the URN {monitor.duplicates[0]}, which pulumi up "
+            "refuses; give each resource its own name"
+        )
     return Plan(
         stack.project,
         stack.stack,
