@@ -39,7 +39,11 @@ def run_drift(stacks: Path, capsys, fmt: str = "text") -> tuple[int, str, str]:
 def test_a_freshly_adopted_account_has_no_drift(adopted, capsys):
     status, out, err = run_drift(adopted, capsys)
     assert (status, err) == (0, "")
-    assert out == f"drift: stack console, role {ROLE}, account {ACCOUNT}: no drift\n"
+    assert out == (
+        f"drift: stack console, role {ROLE}, account {ACCOUNT}: no drift\n"
+        f"note: no drift: Policy {POLICY}: the same grants in another layout (pulumi up "
+        "writes the stack's statements as a new default version, in place)\n"
+    )
     status, out, _ = run_drift(adopted, capsys, "json")
     assert status == 0 and json.loads(out)["drift"] is False
 
@@ -119,3 +123,19 @@ def test_a_stack_whose_role_does_not_exist_is_all_missing(aws_api, adopted, caps
     status, out, _ = run_drift(adopted, capsys)
     assert status == 1
     assert f"- Role {ROLE}: missing in AWS (pulumi up creates it)" in out
+
+
+def test_after_pulumi_up_writes_the_stacks_layout_there_is_no_note(adopted, tagged_account, capsys):
+    """What pulumi up does to the policy: the stack's own document as the default version."""
+    from helpers import REPO
+
+    from ssm_profile.config.stackfile import load_stack
+    from ssm_profile.offline.plan import run_program
+
+    plan = run_program(load_stack("console", adopted, REPO), ACCOUNT).to_json()
+    (policy,) = [r for r in plan["resources"] if r["type"] == "aws:iam/policy:Policy"]
+    tagged_account.client().create_policy_version(
+        PolicyArn=CUSTOM_ARN, PolicyDocument=policy["inputs"]["policy"], SetAsDefault=True
+    )
+    status, out, _ = run_drift(adopted, capsys)
+    assert (status, out) == (0, f"drift: stack console, role {ROLE}, account {ACCOUNT}: no drift\n")

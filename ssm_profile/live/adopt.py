@@ -27,7 +27,7 @@ from ..offline.diff import PlanDiff
 from .account import LiveAccount, read_account
 from .adoptkeys import Adopted, adopt_keys
 from .client import Account, LiveError
-from .liveplan import compare
+from .liveplan import compare, layout_changes
 from .report import adopt_report
 from .stackwrite import stack_file
 
@@ -178,7 +178,8 @@ def adopt(stack: str, role: str | None, profile: str | None, stacks_dir: Path | 
     diff = compare(live, plan)
     _never_replaced(diff)
     imports = json.dumps(import_file(plan, live), indent=2) + "\n"
-    markdown, terminal = adopt_report(stack, live, adopted, diff, region)
+    layout = layout_changes(live, plan)
+    markdown, terminal = adopt_report(stack, live, adopted, diff, region, layout)
     files = {
         f"Pulumi.{stack}.yaml": text,
         f"{stack}.import.json": imports,

@@ -22,7 +22,7 @@ from ..offline.markdown import md_code, md_document, md_fence, md_table
 from ..offline.report import text_block
 from .account import LiveAccount, read_account
 from .client import Account
-from .liveplan import compare, not_compared
+from .liveplan import compare, layout_changes, not_compared
 from .report import Difference, differences
 
 
@@ -98,6 +98,7 @@ def check(stack: str, plan: dict[str, Any], live: LiveAccount, role: str) -> Dri
     """Compare a read account with the stack's plan (pure)."""
     diff = compare(live, plan)
     notes = [f"not compared: {n}" for n in not_compared(plan)]
+    notes += [f"no drift: {line}" for line in layout_changes(live, plan)]
     return Drift(stack, live.account_id, role, diff, tuple(differences(diff)), tuple(notes))
 
 

@@ -93,3 +93,20 @@ def canonical(document: Any) -> str:
         else {}
     )
     return json.dumps({**head, "Statement": out + whole}, indent=2, sort_keys=False)
+
+
+def _normal(statement: Any) -> str:
+    if not isinstance(statement, Mapping):
+        return json.dumps(statement, sort_keys=True)
+    fields = {
+        k: sorted(map(str, _values(v)))
+        if k in ("Action", "Resource", "NotAction", "NotResource")
+        else v
+        for k, v in statement.items()
+    }
+    return json.dumps(fields, sort_keys=True)
+
+
+def same_layout(one: Any, other: Any) -> bool:
+    """The same statements (order of statements and of their values aside)."""
+    return sorted(map(_normal, statements(one))) == sorted(map(_normal, statements(other)))

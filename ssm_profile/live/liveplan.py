@@ -22,7 +22,7 @@ from ..aws import types
 from ..aws.naming import attachment_key
 from ..offline.diff import PlanDiff, diff_plans
 from .account import LiveAccount, LivePolicy, LiveProfile, LiveRole
-from .grants import canonical
+from .grants import canonical, same_layout
 
 # The resources drift compares; the others of a plan (an activation, the DHMC setting) it
 # names as not compared.
@@ -166,3 +166,26 @@ def compare(live: LiveAccount, plan: Mapping[str, Any]) -> PlanDiff:
 def not_compared(plan: Mapping[str, Any]) -> list[str]:
     """The planned resources drift does not read from AWS."""
     return [f"{r['type']} {r['name']}" for r in plan["resources"] if r["type"] not in COMPARED]
+
+
+def layout_changes(live: LiveAccount, plan: Mapping[str, Any]) -> list[str]:
+    """Custom policies that grant what the stack grants in another layout (Sids, statements
+    split or joined): ``pulumi up`` writes the stack's layout as a new default version."""
+    found = []
+    for r in plan["resources"]:
+        if r["type"] != types.POLICY:
+            continue
+        live_policy = next(
+            (p for p in live.policies.values() if p.name == r["inputs"]["name"]), None
+        )
+        if live_policy is None:
+            continue
+        planned = json.loads(r["inputs"]["policy"])
+        if canonical(live_policy.document) == canonical(planned) and not same_layout(
+            live_policy.document, planned
+        ):
+            found.append(
+                f"Policy {live_policy.name}: the same grants in another layout (pulumi up "
+                "writes the stack's statements as a new default version, in place)"
+            )
+    return found

@@ -76,11 +76,18 @@ def _changes(diff: PlanDiff) -> tuple[list[str], list[str]]:
 
 
 def adopt_report(
-    stack: str, live: LiveAccount, adopted: Adopted, diff: PlanDiff, region: str
+    stack: str,
+    live: LiveAccount,
+    adopted: Adopted,
+    diff: PlanDiff,
+    region: str,
+    layout: list[str],
 ) -> tuple[str, str]:
-    """The report as markdown (the file) and as text (the terminal)."""
+    """The report as markdown (the file) and as text (the terminal); ``layout``: the
+    policies whose document only changes layout."""
     assert live.role is not None
     changes, details = _changes(diff)
+    changes += layout
     head = f"adopt: role {live.role.name} of account {live.account_id} as stack {stack} ({region})"
     deviations = list(adopted.deviations)
     unmapped = [
@@ -89,6 +96,8 @@ def adopt_report(
     ]
     if not changes:
         changes = ["nothing: after `pulumi import`, `pulumi up` makes no change"]
+    elif not diff.resources:
+        changes.append("nothing else: AWS keeps granting exactly what it grants today")
     steps = [
         f"1. copy Pulumi.{stack}.yaml into stacks/ (pulumi stack init {stack} first, if needed)",
         f"2. pulumi import --file {stack}.import.json --generate-code=false --stack {stack}"
