@@ -80,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write each plan to DIR/STACK.json (.md, .txt) instead of printing it",
     )
     plan.add_argument(
-        "--account-id", default=DEFAULT_ACCOUNT_ID, help="account id the mocks report"
+        "--account-id",
+        help="account id the mocks report (default: the stack's first aws:allowedAccountIds, "
+        f"else {DEFAULT_ACCOUNT_ID})",
     )
     compare = commands.add_parser(
         "diff", help="compare two `plan --format json` files (exit 1 when they differ)"
@@ -155,7 +157,7 @@ def _positive(text: str) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from .aws.names import is_account_id
 
-    if not is_account_id(args.account_id):
+    if args.account_id is not None and not is_account_id(args.account_id):
         raise SsmProfileError(f"--account-id: {args.account_id!r} is not a 12-digit AWS account id")
     project_dir = None
     stacks_dir = args.stacks_dir

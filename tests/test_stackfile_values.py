@@ -202,14 +202,15 @@ def test_a_value_pulumi_cannot_read_names_its_key(tmp_path, case):
     assert f"{tmp_path / 'Pulumi.dev.yaml'}:" in message
 
 
-def test_esc_environments_cannot_be_read_offline(tmp_path):
+def test_esc_environments_are_noted_not_ignored(tmp_path):
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text("environment:\n  - platform/prod\nconfig:\n  aws:region: eu-west-1\n")
-    with pytest.raises(SsmProfileError) as caught:
-        load_stack("dev", tmp_path, REPO)
-    assert str(caught.value) == (
-        f"{path}:2: `environment` imports Pulumi ESC environments, whose values the offline "
-        "plan cannot read"
+    stack = load_stack("dev", tmp_path, REPO)
+    assert stack.config["aws:region"] == "eu-west-1"
+    assert stack.notes == (
+        f"{path}:2: `environment` imports Pulumi ESC environments: values from ESC not "
+        "available offline; this plan has only the stack file's own values, and `pulumi "
+        "preview` may differ",
     )
 
 

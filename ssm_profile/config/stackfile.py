@@ -33,6 +33,9 @@ class StackConfig:
     config: dict[str, str]
     project_dir: Path
     stacks_dir: Path
+    # What the offline plan cannot see in the stack file, one line each (the plan shows them
+    # with its warnings): an ESC ``environment:`` import.
+    notes: tuple[str, ...] = ()
 
 
 def find_project_dir(start: Path | None = None, stacks_dir: Path | None = None) -> Path:
@@ -167,10 +170,12 @@ def load_stack(
 
     stack_file = _read_yaml(stack_path, project)
     environment = stack_file.get("environment")
+    notes: tuple[str, ...] = ()
     if environment is not None and yamlfile.data(environment) not in (None, [], {}):
-        raise SsmProfileError(
-            f"{stack_path}:{environment.line}: `environment` imports Pulumi ESC environments, "
-            "whose values the offline plan cannot read"
+        notes = (
+            f"{stack_path}:{environment.line}: `environment` imports Pulumi ESC environments: "
+            "values from ESC not available offline; this plan has only the stack file's own "
+            "values, and `pulumi preview` may differ",
         )
     values = cliconfig.config_keys(
         project, cliconfig.config_section(stack_file, stack_path), stack_path
@@ -186,7 +191,7 @@ def load_stack(
         if declared and not cliconfig.fits(declared, node, wire):
             raise ConfigError(full, f"must be of type {declared} (Pulumi.yaml), got {wire!r}")
         config[full] = wire
-    return StackConfig(project, stack, config, project_dir, stacks_dir)
+    return StackConfig(project, stack, config, project_dir, stacks_dir, notes)
 
 
 def list_stacks(stacks_dir: Path) -> list[str]:

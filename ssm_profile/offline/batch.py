@@ -34,7 +34,7 @@ class Outcome:
 class Job:
     stacks_dir: Path | None
     project_dir: Path | None
-    account_id: str
+    account_id: str | None  # None: each stack's own (plan.stack_account)
     format: str
     program: str | None = None  # MODULE:FUNCTION; None: the stack-config program
 

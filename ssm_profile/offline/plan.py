@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from typing import Any
 
 import pulumi
 
+from ..aws.names import is_account_id
 from ..aws.naming import DEFAULT_ACCOUNT_ID
 from ..config.stackfile import StackConfig
-from ..errors import SsmProfileError, one_line
+from ..errors import ConfigError, SsmProfileError, one_line
 from . import planfile
 from .mocks import RecordingMocks, plain
 from .runtime import mocked_runtime
@@ -64,17 +66,46 @@ def load_program(spec: str, project_dir: Path | None = None) -> Callable[[], Any
     return function
 
 
+ALLOWED_ACCOUNTS = "aws:allowedAccountIds"  # the AWS provider's key; it enforces the list
+
+
+def stack_account(stack: StackConfig) -> str:
+    """The account a stack's ARNs name offline: the one account of ``aws:allowedAccountIds``
+    (the provider refuses any other), else :data:`DEFAULT_ACCOUNT_ID` (also when it lists
+    several: which one deploys is not in the stack file; ``--account-id`` picks). An explicit
+    provider restricted to one account is the mocks' (:mod:`.mocks`)."""
+    wire = stack.config.get(ALLOWED_ACCOUNTS)
+    if wire is None:
+        return DEFAULT_ACCOUNT_ID
+    try:
+        accounts = json.loads(wire)
+    except ValueError:
+        accounts = wire
+    if (
+        not isinstance(accounts, list)
+        or not accounts
+        or not all(isinstance(a, str) and is_account_id(a) for a in accounts)
+    ):
+        raise ConfigError(
+            ALLOWED_ACCOUNTS, f"must be a list of 12-digit AWS account ids, got {wire!r}"
+        )
+    return accounts[0] if len(accounts) == 1 else DEFAULT_ACCOUNT_ID
+
+
 def run_program(
-    stack: StackConfig, account_id: str = DEFAULT_ACCOUNT_ID, program: str | None = None
+    stack: StackConfig, account_id: str | None = None, program: str | None = None
 ) -> Plan:
     """Run a Pulumi program for ``stack`` under recording mocks: by default
     :func:`ssm_profile.deploy.program.main`, else the ``MODULE:FUNCTION`` ``program`` (any
     program that embeds the component). The outputs are the stack's exports.
 
+    ``account_id`` (``--account-id``) overrides the stack's own (:func:`stack_account`).
+
     Raises :class:`~ssm_profile.errors.SsmProfileError` for a bad stack, exactly as the
     program does under ``pulumi up``; an embedded program's other errors are one too.
     """
     main = load_program(program, stack.project_dir) if program else load_program(PROGRAM)
+    account_id = account_id or stack_account(stack)
     region = stack.config.get("aws:region", "")
     mocks = RecordingMocks(account_id=account_id, region=region, stack=stack.stack)
     outputs: dict[str, Any] = {}
@@ -99,5 +130,5 @@ def run_program(
         stack.stack,
         monitor.in_plan_order(),
         plain(outputs),
-        list(monitor.log.warnings),
+        [*stack.notes, *monitor.log.warnings],
     )
