@@ -130,8 +130,13 @@ def _project(folder: Path, module: str, body: str) -> Path:
             "def main():\n    raise KeyError('boom')\n",
             "error: --program embedded_c:main: KeyError('boom')\n",
         ),
+        (
+            "embedded_e:main",
+            "import pulumi_aws as aws\ndef main():\n    aws.s3.Bucket('b')\n",
+            "cannot synthesise resource type aws:s3/bucket:Bucket",
+        ),
     ],
-    ids=["no-colon", "no-module", "no-function", "bad-args", "program-raises"],
+    ids=["no-colon", "no-module", "no-function", "bad-args", "program-raises", "unknown-type"],
 )
 def test_a_bad_program_is_one_error_line(cli, tmp_path, program, body, error):
     module = program.partition(":")[0]
