@@ -283,3 +283,19 @@ def test_adopt_takes_the_region_from_the_environment(
     plan = written_plan(tmp_path)
     (policy,) = by_type(plan, POLICY_TYPE)
     assert grants(policy["inputs"]["policy"]) == grants(guide_policy(REGION))
+
+
+def test_the_report_file_is_commonmark_with_its_sections(console_account, tmp_path, capsys):
+    from markdown_it import MarkdownIt
+
+    assert run_adopt(tmp_path, capsys, "--role", ROLE)[0] == 0
+    tokens = MarkdownIt("commonmark").parse((tmp_path / "out" / "console.adopt.md").read_text())
+    headings = [t for i, t in enumerate(tokens) if i and tokens[i - 1].type == "heading_open"]
+    assert [h.content for h in headings[1:]] == [
+        "Deviations from the guide",
+        "Statements no key reproduces",
+        "What the first pulumi up would still change",
+        "Next steps",
+    ]
+    fences = [t.content for t in tokens if t.type == "fence"]
+    assert "the same grants in another layout" in fences[2]
