@@ -139,3 +139,34 @@ def test_after_pulumi_up_writes_the_stacks_layout_there_is_no_note(adopted, tagg
     )
     status, out, _ = run_drift(adopted, capsys)
     assert (status, out) == (0, f"drift: stack console, role {ROLE}, account {ACCOUNT}: no drift\n")
+
+
+def test_existing_role_mode_compares_only_what_the_stack_attaches(aws_api, tmp_path, capsys):
+    """The role is someone else's: their other attachments are no drift, a missing
+    attachment of the stack is."""
+    from awsapi import replay_console
+
+    replay_console(aws_api)
+    iam = aws_api.client()
+    iam.attach_role_policy(
+        RoleName=ROLE, PolicyArn="arn:aws:iam::aws:policy/AmazonSSMPatchAssociation"
+    )
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    (stacks / "Pulumi.console.yaml").write_text(
+        "config:\n"
+        "  aws:region: us-east-2\n"
+        "  ssm-profile:mode: existing-role\n"
+        f"  ssm-profile:existingRoleName: {ROLE}\n"
+        f"  ssm-profile:customPolicyName: {POLICY}\n"
+        '  ssm-profile:customPolicyDescription: ""\n'
+        "  ssm-profile:vpcEndpoints: true\n"
+        "  ssm-profile:awsBuckets: guide\n"
+        "  ssm-profile:buckets: [{name: my-bucket-name, crossAccount: true}]\n"
+    )
+    status, out, _ = run_drift(stacks, capsys)
+    assert status == 0 and "AmazonSSMPatchAssociation" not in out
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CUSTOM_ARN)
+    status, out, _ = run_drift(stacks, capsys)
+    assert status == 1
+    assert f"- RolePolicyAttachment {ROLE} <- {CUSTOM_ARN}: missing in AWS" in out

@@ -6,7 +6,8 @@ each custom policy, each attachment, the instance profile), with the inputs the 
 would register for it, so that :func:`ssm_profile.offline.diff.diff_plans` compares them
 key by key. What the live account has beyond the stack (an attachment or inline policy added
 by hand, another instance profile holding the role) gets a URN of its own, and so shows as
-a resource the stack does not have. Custom policies are compared grant by grant
+a resource the stack does not have; in existing-role mode the role is someone else's, and
+only what the stack attaches to it is compared. Custom policies are compared grant by grant
 (:func:`.grants.canonical`); a document whose text differs but whose permissions do not is no
 difference.
 """
@@ -123,7 +124,10 @@ def live_plan(live: LiveAccount, plan: Mapping[str, Any]) -> dict[str, Any]:
         if inputs is not None:
             resources.append({**r, "inputs": inputs})
     role = live.role
-    if role is not None:
+    # What else hangs on the role is the stack's business only when the stack owns the role
+    # (not in existing-role mode, where others attach their policies to it).
+    owned = any(r["type"] == types.ROLE for r in plan["resources"])
+    if role is not None and owned:
         for arn in role.attached:
             if arn not in planned_arns:
                 name = f"{urns.component}-managed-{attachment_key(arn)}"
