@@ -131,6 +131,11 @@ def _project(folder: Path, module: str, body: str) -> Path:
             "error: --program embedded_c:main: KeyError('boom')\n",
         ),
         (
+            "embedded_e:main",
+            "import pulumi_aws as aws\ndef main():\n    aws.sqs.Queue('q')\n",
+            "cannot synthesise resource type aws:sqs/queue:Queue",
+        ),
+        (
             "embedded_exits:main",
             "import sys\ndef main():\n    sys.exit(0)\n",
             "error: --program embedded_exits:main: SystemExit(0)\n",
@@ -157,12 +162,13 @@ def _project(folder: Path, module: str, body: str) -> Path:
         "no-function",
         "bad-args",
         "program-raises",
+        "unknown-type",
         "program-exits",
         "base-exception",
         "duplicate-urn",
     ],
 )
-def test_a_bad_program_is_one_error_line(cli, tmp_path, program, body, error):
+def test_a_bad_program_is_one_line_on_stderr(cli, tmp_path, program, body, error):
     module = program.partition(":")[0]
     _project(tmp_path, module, body)
     status, out, err = cli("plan", "--stack", "dev", "--stacks-dir", tmp_path, "--program", program)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import importlib.util
 import json
 import re
@@ -400,35 +401,42 @@ def load_review_script() -> Any:
 REVIEW = load_review_script()
 
 
-@pytest.mark.parametrize("stack", ["prod", "dev", "eu-west-1_b.2", "a-b"])
-def test_the_comment_marker_of_a_pulumi_stack_name_is_unchanged(stack):
-    assert REVIEW.marker(stack) == f"<!-- ssm-profile:plan-diff stack={stack} -->"
-
-
 stack_names = st.lists(
-    st.sampled_from([*"-->!<`ab.%", "--", "-->", "--!>", "\n", "\r", " "]), max_size=8
+    st.sampled_from([*"-->!<`ab.%&|", "--", "-->", "--!>", "</details>", "\n", "\r", " "]),
+    max_size=8,
 ).map("".join)
 
 
 @settings(max_examples=200, deadline=None)
-@given(stack_names, stack_names)
-@example("x -->[click](https://evil.example)<!--", "x")
-@example("a--b", "a-%2Db")
-@example("a\n\n# forged", "a")
-def test_a_stack_name_cannot_end_the_hidden_marker_of_its_comment(stack, other):
-    body, _, _ = REVIEW.stack_comment(stack, None, None, None, None, "ssm-profile")
-    first, *rest = parse(f"{REVIEW.marker(stack)}\n{body}")
-    assert first.type == "html_block"
-    assert first.content == REVIEW.marker(stack) + "\n"
-    assert "--" not in first.content[4:-5] and "\n" not in first.content[:-1]
-    assert rest[0].type == "heading_open"
-    assert (REVIEW.marker(stack) == REVIEW.marker(other)) == (stack == other)
+@given(stack_names)
+@example("x -->[click](https://evil.example)<!--")
+@example("a</summary></details>\n\n# forged")
+@example("a | b")
+def test_a_stack_name_stays_in_its_row_and_its_section_of_the_roll_up(stack):
+    review = REVIEW.stack_review(stack, None, None, None, None, "ssm-profile")
+    comment = REVIEW.rollup([review], "<sub>footer</sub>", REVIEW.GITHUB_COMMENT_LIMIT)
+    tokens = parse(comment)
+    assert tokens[0].type == "html_block" and tokens[0].content == REVIEW.MARKER + "\n"
+    cells = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "td_open"]
+    assert len(cells) == 5  # one row, five cells: the name cannot add a column or a row
+    codes = [t.content for t in flat([cells[0]]) if t.type == "code_inline"]
+    assert codes == ([visible(stack)] if stack else [])  # an empty name shows as *(empty)*
+    sections = [t.content for t in tokens if t.type == "html_block" and "<details>" in t.content]
+    (section,) = sections
+    shown = section.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    assert html.unescape(shown) == visible(f"{stack}: stack file removed")
+    closing = [t for t in tokens if t.type == "html_block" and "</details>" in t.content]
+    assert [t.content for t in closing] == ["</details>\n"]  # its own, once
+    headings = [t for t in tokens if t.type == "heading_open"]
+    assert len(headings) == 2  # the roll-up's and the section's: the name adds none
+    assert tokens[-2].content == "<sub>footer</sub>"
 
 
 def test_a_failing_plan_is_shown_whole_in_its_comment_whatever_it_prints():
     error = "error: stack x: ```\n</details><!--\r[click](https://evil.example)\n\x1b[2J"
-    body, changed, failed = REVIEW.stack_comment("x y", None, None, None, error, "ssm-profile")
-    assert (changed, failed) == (True, True)
+    review = REVIEW.stack_review("x y", None, None, None, error, "ssm-profile")
+    body = review.body
+    assert (review.changed, review.failed) == (True, True)
     tokens = parse(body)
     (heading,) = [t for t in flat(tokens) if t.type == "code_inline"]
     assert heading.content == "x y"
@@ -445,7 +453,7 @@ def test_a_plan_too_long_for_a_comment_keeps_whole_blocks_and_says_so():
     plan = harmless_plan()
     policy = next(r for r in plan["resources"] if r["type"] == POLICY)
     policy["inputs"]["policy"] = "```\n" + "not json, and very long\n\n" * 5000
-    body, _, _ = REVIEW.stack_comment("prod", None, plan, "error: base fails", None, "p")
+    body = REVIEW.stack_review("prod", None, plan, "error: base fails", None, "p").body
     assert len(body) <= REVIEW.COMMENT_LIMIT
     tokens = parse(body + "\n<sub>footer</sub>\n")
     assert tokens[-2].content == "<sub>footer</sub>"  # not swallowed by an open fence

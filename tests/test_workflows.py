@@ -163,6 +163,7 @@ const github = {
     listComments: "listComments",
     updateComment: async (a) => { calls.push(["update", a.comment_id, a.body]); },
     createComment: async (a) => { calls.push(["create", a.issue_number, a.body]); },
+    deleteComment: async (a) => { calls.push(["delete", a.comment_id]); },
   } },
 };
 const context = { repo: { owner: "octo", repo: "ssm-profile" }, issue: { number: 7 } };
@@ -173,21 +174,17 @@ new AsyncFunction("require", "github", "context", "core", SCRIPT)(require, githu
 """
 
 
-def mark(stack: str) -> str:
-    """The hidden marker .ci/review_plans.py puts first in a stack's comment."""
-    return f"<!-- ssm-profile:plan-diff stack={stack} -->"
+MARK = "<!-- ssm-profile:plan-diff -->"  # .ci/review_plans.py's roll-up marker
+OLD_MARK = "<!-- ssm-profile:plan-diff stack="  # the per-stack comments of earlier runs
 
 
-def run_comment_script(tmp_path: Path, stacks: dict[str, tuple[bool, str]], existing: list) -> list:
+def run_comment_script(tmp_path: Path, changed: bool, body: str, existing: list) -> list:
     job = load("plan-diff.yml")["jobs"]["plan-diff"]
     script = uses(job, "actions/github-script")["with"]["script"]
     comments = tmp_path / "comments"
-    comments.mkdir()
-    index = []
-    for stack, (changed, body) in stacks.items():
-        marker = mark(stack)
-        (comments / f"{stack}.md").write_text(f"{marker}\n{body}")
-        index.append({"stack": stack, "file": f"{stack}.md", "marker": marker, "changed": changed})
+    comments.mkdir(parents=True)
+    (comments / "comment.md").write_text(f"{MARK}\n{body}")
+    index = {"marker": MARK, "oldMarker": OLD_MARK, "changed": changed, "stacks": []}
     (comments / "index.json").write_text(json.dumps(index))
     harness = tmp_path / "harness.js"
     harness.write_text(
@@ -200,28 +197,24 @@ def run_comment_script(tmp_path: Path, stacks: dict[str, tuple[bool, str]], exis
     return json.loads(done.stdout)
 
 
-def test_the_comment_script_updates_its_own_comment_and_creates_only_for_changes(tmp_path):
-    prod, dev = mark("prod"), mark("dev")
+def test_the_comment_script_updates_its_own_comment_and_deletes_per_stack_ones(tmp_path):
     existing = [
-        {"id": 1, "user": {"type": "User"}, "body": f"{prod} quoted by a person"},
-        {"id": 2, "user": {"type": "Bot"}, "body": f"{prod}\nold"},
-        {"id": 3, "user": {"type": "Bot"}, "body": f"{dev}\nsame"},
+        {"id": 1, "user": {"type": "User"}, "body": f"{MARK}\nquoted by a person"},
+        {"id": 2, "user": {"type": "Bot"}, "body": f"{MARK}\nold"},
+        {"id": 3, "user": {"type": "Bot"}, "body": f"{OLD_MARK}prod -->\nper stack"},
     ]
-    calls = run_comment_script(
-        tmp_path,
-        {
-            "prod": (True, "new diff"),
-            "dev": (False, "same"),  # unchanged text: left alone
-            "staging": (True, "a diff"),  # no comment yet: created
-            "qa": (False, "no changes"),  # no changes and no comment: nothing posted
-        },
-        existing,
-    )
-    assert calls == [
+    calls = run_comment_script(tmp_path, True, "new roll-up", existing)
+    assert calls == [["list", 7], ["delete", 3], ["update", 2, f"{MARK}\nnew roll-up"]]
+
+
+def test_the_comment_script_creates_only_for_changes_and_leaves_same_text(tmp_path):
+    assert run_comment_script(tmp_path / "a", True, "roll-up", []) == [
         ["list", 7],
-        ["update", 2, f"{prod}\nnew diff"],
-        ["create", 7, f"{mark('staging')}\na diff"],
+        ["create", 7, f"{MARK}\nroll-up"],
     ]
+    assert run_comment_script(tmp_path / "b", False, "no changes", []) == [["list", 7]]
+    same = [{"id": 5, "user": {"type": "Bot"}, "body": f"{MARK}\nsame"}]
+    assert run_comment_script(tmp_path / "c", False, "same", same) == [["list", 7]]
 
 
 @pytest.mark.parametrize(

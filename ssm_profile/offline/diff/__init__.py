@@ -7,6 +7,6 @@ pull request.
 
 from .model import PlanDiff
 from .plans import diff_plans
-from .render import RENDERERS, to_markdown, to_text
+from .render import RENDERERS, summary, to_markdown, to_text
 
-__all__ = ["RENDERERS", "PlanDiff", "diff_plans", "to_markdown", "to_text"]
+__all__ = ["RENDERERS", "PlanDiff", "diff_plans", "summary", "to_markdown", "to_text"]
