@@ -130,10 +130,15 @@ def _project(folder: Path, module: str, body: str) -> Path:
             "def main():\n    raise KeyError('boom')\n",
             "error: --program embedded_c:main: KeyError('boom')\n",
         ),
+        (
+            "embedded_e:main",
+            "import pulumi_aws as aws\ndef main():\n    aws.sqs.Queue('q')\n",
+            "cannot synthesise resource type aws:sqs/queue:Queue",
+        ),
     ],
-    ids=["no-colon", "no-module", "no-function", "bad-args", "program-raises"],
+    ids=["no-colon", "no-module", "no-function", "bad-args", "program-raises", "unknown-type"],
 )
-def test_a_bad_program_is_one_error_line(cli, tmp_path, program, body, error):
+def test_a_bad_program_is_one_line_on_stderr(cli, tmp_path, program, body, error):
     module = program.partition(":")[0]
     _project(tmp_path, module, body)
     status, out, err = cli("plan", "--stack", "dev", "--stacks-dir", tmp_path, "--program", program)
