@@ -196,7 +196,7 @@ def test_the_workflow_step_runs_the_script_from_the_workspace(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "ModuleNotFoundError" not in done.stderr
-    assert (tmp_path / "output").read_text() == "status=0\n"
+    assert (tmp_path / "output").read_text() == "status=0\nbroadening=true\n"
     comments = runner_temp / "review" / "comments"
     assert _states(runner_temp / "review") == [
         ("dev", False, False),

@@ -344,6 +344,15 @@ def test_a_retained_attachment_removed_stays_attached_and_narrows_nothing():
     assert row.sign == "-" and row.grants.startswith("stays attached in AWS (retainOnDelete)")
 
 
+def test_the_readme_shows_the_widening_excerpt_as_generated():
+    from scenarios import widening_excerpt
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- widening-excerpt:start -->\n````markdown\n", 1)[1]
+    shown = shown.split("````\n<!-- widening-excerpt:end -->", 1)[0]
+    assert shown == widening_excerpt()
+
+
 # --- the red team's second round: changes that widened access but read as narrowing -----------
 
 VPCE = {"StringEquals": {"aws:SourceVpce": ["vpce-1111"]}}

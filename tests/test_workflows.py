@@ -58,12 +58,14 @@ def test_actionlint_does_catch_a_broken_workflow(tmp_path):
     text = (WORKFLOWS / "pulumi-preview.yml").read_text()
     broken = tmp_path / "broken.yml"
     broken.write_text(
-        text.replace("stack-name:", "stack:").replace("matrix.stack }}", "matrix.stak }}")
+        text.replace("stack-name:", "stack:").replace(
+            "needs.stacks.outputs", "needs.stackz.outputs"
+        )
     )
     done = actionlint(str(broken))
     assert done.returncode == 1
     assert 'input "stack" is not defined in action "pulumi/actions@v6"' in done.stdout
-    assert 'property "stak" is not defined' in done.stdout
+    assert 'property "stackz" is not defined' in done.stdout
 
 
 def test_every_action_is_pinned_to_a_major_version():
@@ -79,13 +81,13 @@ def test_tests_run_on_pull_requests_and_pushes_with_the_ci_script():
     assert {"run": "bash .ci/run"}.items() <= steps(job)[-1].items()
 
 
-def test_plan_diff_needs_no_cloud_credentials_and_comments_per_stack():
+def test_plan_diff_needs_no_cloud_credentials_and_posts_one_comment():
     text = (WORKFLOWS / "plan-diff.yml").read_text()
     assert "secrets." not in text and "aws-actions" not in text and "pulumi/actions" not in text
     workflow = load("plan-diff.yml")
     assert list(workflow["on"]) == ["pull_request"]
     assert workflow["permissions"]["pull-requests"] == "write"
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["plan-diff"]
     runs = "\n".join(s.get("run", "") for s in steps(job))
     assert "head/.ci/review_plans.py base head" in runs
     assert uses(job, "actions/github-script")["env"]["COMMENTS"].endswith("/review/comments")
@@ -127,10 +129,11 @@ def test_pulumi_jobs_run_only_when_token_and_role_are_configured(
 def test_preview_runs_the_pulumi_action_per_stack_with_oidc():
     job = load("pulumi-preview.yml")["jobs"]["preview"]
     assert job["strategy"]["fail-fast"] is False
-    assert sorted(job["strategy"]["matrix"]["stack"]) == STACKS
+    assert job["strategy"]["matrix"] == {"include": "${{ fromJSON(needs.stacks.outputs.matrix) }}"}
+    assert "stacks" in job["needs"]
     assert job["permissions"]["id-token"] == "write"
     assert uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == (
-        "${{ vars.AWS_ROLE_ARN }}"
+        "${{ matrix.role || vars.AWS_ROLE_ARN }}"
     )
     pulumi = uses(job, "pulumi/actions")["with"]
     assert pulumi["command"] == "preview" and pulumi["comment-on-pr"] is True
@@ -142,8 +145,8 @@ def test_up_on_main_goes_stack_by_stack_with_an_environment_each():
     assert workflow["on"]["push"]["branches"] == ["main"]
     job = workflow["jobs"]["up"]
     assert "test" in job["needs"]
-    order = job["strategy"]["matrix"]["stack"]
-    assert sorted(order) == STACKS and order[-1] == "prod"
+    assert job["strategy"]["matrix"] == {"include": "${{ fromJSON(needs.stacks.outputs.matrix) }}"}
+    assert "stacks" in job["needs"]
     assert job["strategy"]["max-parallel"] == 1
     assert job["environment"] == "${{ matrix.stack }}"  # the `prod` environment gates prod
     assert job["concurrency"] == {
@@ -232,3 +235,54 @@ def test_the_pulumi_action_runs_the_policy_pack_in_its_virtualenv(name, job_name
     before = "\n".join(s.get("run", "") for s in steps(job)[: steps(job).index(action)])
     assert f"python -m venv {venv}" in before
     assert f"{venv}/bin/pip install -r policy/requirements.txt" in before
+
+
+# --- the stack matrix: discovered from the stack files, never listed -----------------------------
+
+
+def run_matrix_step(workflow: str, stacks_dir: Path, tmp_path: Path, role_name: str) -> list:
+    """The `stacks` job's step, run as written (from the repository, with its .venv)."""
+    (step,) = [s for s in load(workflow)["jobs"]["stacks"]["steps"] if s.get("id") == "list"]
+    run = step["run"].replace(" stacks ", f" {stacks_dir} ")
+    output = tmp_path / f"output-{workflow}"
+    output.unlink(missing_ok=True)
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "ROLE_NAME": role_name}
+    subprocess.run(["bash", "-e", "-c", run], cwd=REPO, env=env, check=True, capture_output=True)
+    key, value = output.read_text().strip().split("=", 1)
+    assert key == "matrix"
+    return json.loads(value)
+
+
+@pytest.mark.parametrize("workflow", ["pulumi-preview.yml", "pulumi-up.yml"])
+def test_a_new_stack_file_appears_in_the_matrix_without_a_workflow_edit(tmp_path, workflow):
+    stacks = tmp_path / "stacks"
+    shutil.copytree(REPO / "stacks", stacks)
+    assert [m["stack"] for m in run_matrix_step(workflow, stacks, tmp_path, "")] == [
+        "dev",
+        "staging",
+        "prod",
+    ]
+    (stacks / "Pulumi.acct-1234.yaml").write_text(
+        'config:\n  aws:region: eu-west-1\n  aws:allowedAccountIds: ["111122223333"]\n'
+    )
+    found = run_matrix_step(workflow, stacks, tmp_path, "ssm-profile-ci")
+    assert [m["stack"] for m in found] == ["dev", "staging", "acct-1234", "prod"]  # prod last
+    assert found[2]["role"] == "arn:aws:iam::111122223333:role/ssm-profile-ci"
+    assert found[0]["role"] == ""  # no account in the file: the repository's AWS_ROLE_ARN
+
+
+def test_no_workflow_lists_stacks_by_hand():
+    for path in WORKFLOWS.glob("*.yml"):
+        text = path.read_text()
+        assert "[dev, staging, prod]" not in text, path.name
+        for stack in STACKS:
+            assert f"stack: {stack}" not in text, path.name
+
+
+def test_broadening_access_waits_for_the_access_review_environment():
+    jobs = load("plan-diff.yml")["jobs"]
+    gate = jobs["access-approval"]
+    assert gate["name"] == "Access approval" and gate["environment"] == "access-review"
+    assert gate["needs"] == "plan-diff"
+    assert gate["if"] == "needs.plan-diff.outputs.broadening == 'true'"
+    assert jobs["plan-diff"]["outputs"]["broadening"] == "${{ steps.review.outputs.broadening }}"
