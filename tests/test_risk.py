@@ -351,3 +351,14 @@ def test_the_readme_shows_the_widening_excerpt_as_generated():
     shown = readme.split("<!-- widening-excerpt:start -->\n````markdown\n", 1)[1]
     shown = shown.split("````\n<!-- widening-excerpt:end -->", 1)[0]
     assert shown == widening_excerpt()
+
+
+def test_diff_offers_exactly_the_formats_it_renders(tmp_path, capsys):
+    from ssm_profile.cli import DIFF_FORMATS
+    from ssm_profile.offline.diff import RENDERERS
+
+    assert sorted(DIFF_FORMATS) == sorted(RENDERERS)
+    with pytest.raises(SystemExit) as exit_:
+        _run(tmp_path, capsys, _plan([]), _plan([]), "--format", "json")
+    assert exit_.value.code == 2  # a usage error line, not a traceback
+    assert "invalid choice: 'json'" in capsys.readouterr().err
