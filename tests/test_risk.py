@@ -353,6 +353,17 @@ def test_the_readme_shows_the_widening_excerpt_as_generated():
     assert shown == widening_excerpt()
 
 
+def test_diff_offers_exactly_the_formats_it_renders(tmp_path, capsys):
+    from ssm_profile.cli import DIFF_FORMATS
+    from ssm_profile.offline.diff import RENDERERS
+
+    assert sorted(DIFF_FORMATS) == sorted(RENDERERS)
+    with pytest.raises(SystemExit) as exit_:
+        _run(tmp_path, capsys, _plan([]), _plan([]), "--format", "json")
+    assert exit_.value.code == 2  # a usage error line, not a traceback
+    assert "invalid choice: 'json'" in capsys.readouterr().err
+
+
 # --- the red team's second round: changes that widened access but read as narrowing -----------
 
 VPCE = {"StringEquals": {"aws:SourceVpce": ["vpce-1111"]}}
