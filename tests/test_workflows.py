@@ -89,7 +89,9 @@ def test_plan_diff_needs_no_cloud_credentials_and_posts_one_comment():
     assert workflow["permissions"]["pull-requests"] == "write"
     job = workflow["jobs"]["plan-diff"]
     runs = "\n".join(s.get("run", "") for s in steps(job))
-    assert "head/.ci/review_plans.py base head" in runs
+    # graded by the base's code, so that a pull request cannot grade itself
+    assert "base/.venv/bin/python base/.ci/review_plans.py base head" in runs
+    assert "head/.venv/bin/python" not in runs
     assert uses(job, "actions/github-script")["env"]["COMMENTS"].endswith("/review/comments")
 
 

@@ -17,7 +17,11 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value, ensure_ascii=False)
+    # Readable as it is, unless a character would not show as itself or YAML reads it as a
+    # line break (U+2028, U+0085) or refuses it: then every non-ASCII one as a \u escape,
+    # which YAML's double-quoted scalars read back to the same text.
+    printable = not isinstance(value, str) or value.isprintable()
+    return json.dumps(value, ensure_ascii=not printable)
 
 
 def _lines(value: Any, indent: int) -> list[str]:
