@@ -103,3 +103,29 @@ def test_a_value_that_does_not_read_as_its_kind_is_kept_for_load_settings():
 def test_the_checks_before_any_key_run_when_reading_a_stack(raw, error):
     with pytest.raises(ConfigError, match=f"^{error}"):
         args_from_config(raw, "dev")
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "fragment"),
+    [
+        ({"tags": {"a": object()}}, "ssm-profile:tags", "not a plain value"),
+        ({"role_name": "a", "roleName": "b"}, "ssm-profile:roleName", "given twice"),
+        (
+            {"buckets": [{"name": "b", "cross_account": True, "crossAccount": False}]},
+            "ssm-profile:buckets",
+            "field crossAccount given twice",
+        ),
+    ],
+)
+def test_arguments_that_no_stack_file_could_hold_name_their_key(args, key, fragment):
+    """Red team: an object was a TypeError without its key; two spellings kept the last."""
+    with pytest.raises(ConfigError) as caught:
+        args_to_config(args, "us-east-1")
+    assert str(caught.value).startswith(f"{key}: ") and fragment in str(caught.value)
+
+
+def test_an_output_as_an_argument_names_its_key():
+    import pulumi
+
+    with pytest.raises(ConfigError, match=r"^ssm-profile:roleName: not a plain value"):
+        args_to_config({"role_name": pulumi.Output.from_input("x")}, "us-east-1")

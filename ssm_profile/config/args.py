@@ -161,7 +161,13 @@ def _whole(value: Any) -> Any:
 def _config_value(value: Any) -> Any:
     """Nested arguments as the stack config writes them: camelCase field names."""
     if isinstance(value, Mapping):
-        return {camel(str(name)): _config_value(item) for name, item in value.items()}
+        found: dict[str, Any] = {}
+        for name, item in value.items():
+            field = camel(str(name))
+            if field in found:  # cross_account and crossAccount: one field twice
+                raise ValueError(f"field {field} given twice, as {name!r} and another spelling")
+            found[field] = _config_value(item)
+        return found
     if isinstance(value, list | tuple):
         return [_config_value(item) for item in value]
     return _whole(value)
@@ -192,7 +198,18 @@ def args_to_config(args: Mapping[str, Any], region: str | None = None) -> dict[s
         if field == "region" or value is None:
             continue
         key = _KEY_OF_FIELD.get(field)
-        raw[k(key.name if key else camel(str(field)))] = _config_text(value, field in _NESTED)
+        name = k(key.name if key else camel(str(field)))
+        if name in raw:  # role_name and roleName: two spellings of one key
+            raise ConfigError(name, f"given twice, as {field!r} and under another spelling")
+        try:
+            raw[name] = _config_text(value, field in _NESTED)
+        except TypeError as error:
+            # an Output, an object: arguments are plain values (the component validates
+            # them before it registers anything, so it cannot wait for an Output)
+            message = f"not a plain value (str, number, bool, list, dict): {error}"
+            raise ConfigError(name, message) from None
+        except ValueError as error:  # a nested field under two spellings
+            raise ConfigError(name, str(error)) from None
     return raw
 
 
