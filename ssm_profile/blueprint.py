@@ -20,7 +20,11 @@ from .config.settings import Settings
 from .errors import ConfigError, PluginError, PolicyError, StatementSizeError, q, suggest
 from .iam import documents
 from .iam.findings import CODES, Accepted, accept, acceptance_hint
-from .iam.managed import boundary_problem, combining_actions, managed_policy_content_problem
+from .iam.managed import (
+    combining_actions,
+    managed_policy_content_problem,
+    unknown_managed_policy_problem,
+)
 from .iam.packing import min_policies, pack
 from .iam.rolelint import role_findings
 from .iam.statement import Statement, document, json_size, render
@@ -124,8 +128,9 @@ def _check_managed_content(settings: Settings, arns: Sequence[str], extra: Contr
 
 
 def _check_boundary(settings: Settings) -> None:
+    """An AWS managed boundary must exist (PutRolePermissionsBoundary: NoSuchEntity)."""
     arn = settings.permissions_boundary
-    problem = boundary_problem(arn) if arn is not None else None
+    problem = unknown_managed_policy_problem(arn) if arn is not None else None
     if problem:
         raise ConfigError(k("permissionsBoundary"), problem)
 

@@ -48,6 +48,25 @@ def managed_policy_problem(arn: str) -> str | None:
     )
 
 
+# The policies of service-linked roles: IAM attaches them to that service's own role only.
+_SERVICE_LINKED = ":iam::aws:policy/aws-service-role/"
+
+
+def permissions_boundary_arn(key: str, value: Any, partition: Partition) -> str:
+    """A permissions boundary's ARN, in the stack's partition; never a service-linked role's
+    policy (PutRolePermissionsBoundary: PolicyNotAttachable). Its content is not judged: a
+    boundary only limits. That an AWS managed one exists is the blueprint's check, which
+    has the data of AWS's policies."""
+    arn = check_policy_arn(key, value, partition)
+    if _SERVICE_LINKED in arn:
+        raise ConfigError(
+            key,
+            f"{arn} is the policy of a service-linked role: IAM does not take it as a "
+            "boundary (PolicyNotAttachable); choose another policy",
+        )
+    return arn
+
+
 def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
     """A managed policy to attach, by name or ARN -> its ARN in the stack's partition.
 
@@ -59,7 +78,7 @@ def policy_ref_arn(key: str, value: Any, partition: Partition) -> str:
         arn = check_policy_arn(key, value, partition)
     else:
         arn = partition.managed_policy_arn(check_managed_policy_name(key, value))
-    if ":iam::aws:policy/aws-service-role/" in arn:
+    if _SERVICE_LINKED in arn:
         raise ConfigError(
             key,
             f"{arn} is the policy of a service-linked role: IAM attaches it to that service's "

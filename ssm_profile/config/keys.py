@@ -12,9 +12,9 @@ from typing import Any
 
 from ..aws import limits
 from ..aws.buckets import DEFAULT_PRESET
+from ..aws.managed import permissions_boundary_arn
 from ..aws.names import (
     check_path,
-    check_policy_arn,
     check_policy_description,
     check_role_description,
     check_tags,
@@ -127,7 +127,7 @@ KEYS: tuple[Key, ...] = (
         "permissions_boundary",
         "string",
         None,
-        lambda key, value, draft: check_policy_arn(key, value, draft["partition"]),
+        lambda key, value, draft: permissions_boundary_arn(key, value, draft["partition"]),
         modes=_ROLE_MODES,
         refused=_FOR_A_NEW_ROLE,
     ),

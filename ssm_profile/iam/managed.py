@@ -49,18 +49,6 @@ def unknown_managed_policy_problem(arn: str) -> str | None:
     return f"{arn} is not an AWS managed policy ({source()}), so IAM would refuse it{hint}"
 
 
-def boundary_problem(arn: str) -> str | None:
-    """Why a permissions boundary cannot be set, or ``None``: an AWS managed one must exist
-    and not be a service-linked role's policy (PutRolePermissionsBoundary: NoSuchEntity,
-    PolicyNotAttachable). Its content is not judged: a boundary only limits."""
-    if ":iam::aws:policy/aws-service-role/" in arn:
-        return (
-            f"{arn} is the policy of a service-linked role: IAM does not take it as a "
-            "boundary (PolicyNotAttachable); choose another policy"
-        )
-    return unknown_managed_policy_problem(arn)
-
-
 def managed_policy_content_problem(arn: str) -> str | None:
     """Why an AWS managed policy may not be attached, by its content, or ``None`` (customer
     managed policies are the account's own and not judged)."""
