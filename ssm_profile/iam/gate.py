@@ -9,7 +9,6 @@ docs/guardrails.md says what the gate does and does not catch.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,7 +16,7 @@ from . import wording
 from .actions import Action, credentials_exposure_actions, expand_action
 from .actions import privilege_escalation_methods as escalation
 from .findings import BUCKET_WILDCARD, Finding
-from .rules import action_problem, allow_with_not_problem
+from .rules import VARIABLE, action_problem, allow_with_not_problem
 from .s3arns import s3_access_point_wildcard, s3_bucket_arn, s3_bucket_wildcard
 from .s3arns import wild as _wild
 
@@ -232,13 +231,12 @@ MIN_CHOSEN_PREFIX = 3
 # In an id that AWS assigns (i-0abc..., key UUIDs: template variables named ...Id), any
 # wildcard spans ids nobody chose; the secret's "SecretId" is its name.
 _NAMED_IDS = frozenset({"SecretId"})
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def _names_any(part: str, template: str, service: str = "") -> bool:
     """Whether the resource part, with IAM's wildcards, names any resource of the type that
     ``template`` (AWS's ARN template of its resource part) describes."""
-    variables = _VARIABLE.findall(template)
+    variables = VARIABLE.findall(template)
     wild = next((i for i, c in enumerate(part) if c in "*?"), None)
     if not variables or wild is None:
         return False

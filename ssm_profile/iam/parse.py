@@ -16,14 +16,13 @@ from typing import Any
 from ..aws.names import is_sid, policy_text_problem
 from ..aws.partitions import Partition
 from ..errors import suggest
-from .rules import action_problem, allow_with_not_problem
+from .rules import VARIABLE, action_problem, allow_with_not_problem
 from .statement import Statement
 
 ALLOWED_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
 _ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+")
 _PARTITION = re.compile(r"[a-z-]+")
 _SERVICE = re.compile(r"[a-z0-9-]+")
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 # IAM's condition operators (IAM User Guide, "IAM JSON policy elements: Condition
 # operators"). Any of them may take a ForAnyValue:/ForAllValues: prefix; all but Null an
@@ -121,7 +120,7 @@ def _check_resource(resource: str, partition: Partition) -> None:
             f"{json.dumps(resource)} is in partition {parts[1]}; this stack deploys to "
             f"{partition.name} (build ARNs with context.arn())"
         )
-    head = _VARIABLE.sub("\x00", resource).split(":", 5)  # a variable may hold colons
+    head = VARIABLE.sub("\x00", resource).split(":", 5)  # a variable may hold colons
     if any("\x00" in field for field in head[3:5]):
         raise StatementError(
             f"{json.dumps(resource)} has a policy variable outside its resource part: "

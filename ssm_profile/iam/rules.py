@@ -9,8 +9,13 @@ come through the parser. The policy pack keeps its own copy (it runs without thi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
+
+# ``${...}``: a variable of an ARN, in AWS's ARN templates (``${KeyId}``, the group holding
+# its name) and in policies (``${aws:username}``, which may hold colons).
+VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def action_problem(action: str) -> str | None:
