@@ -49,6 +49,6 @@ def role_findings(
             continue
         sids = tuple(sid for sid, actions in granted.items() if actions & wanted)
         arns = tuple(arn for arn, actions in policies.items() if actions & wanted)
-        message = wording.combination(method, [*sids, *(f"managed policy {a}" for a in arns)])
+        message = wording.combination(method, sids, arns)
         findings.append(Finding("PRIVILEGE_ESCALATION", message, sids, method))
     return findings

@@ -138,14 +138,13 @@ def exposes_credentials(pattern: str, actions: Sequence[Action]) -> str:
     )
 
 
-def combination(method: str, grantors: Sequence[str] = ()) -> str:
-    """The finding of an escalation method; ``grantors`` name who grants it together
-    (statement Sids, ``managed policy ARN``), none when one statement does."""
+def combination(method: str, sids: Sequence[str] = (), policies: Sequence[str] = ()) -> str:
+    """The finding of an escalation method; ``sids`` and ``policies`` (managed policy ARNs)
+    name who grants it together, none when one statement does."""
     actions = ", ".join(privilege_escalation_methods()[method])
-    sids = [g for g in grantors if not g.startswith("managed policy ")]
-    named = [*([f"statement{'s' if len(sids) > 1 else ''} {' and '.join(sids)}"] if sids else [])]
-    named += [g for g in grantors if g.startswith("managed policy ")]
-    where = f"{' and '.join(named)} together grant" if grantors else "grants"
+    named = [f"statement{'s' if len(sids) > 1 else ''} {' and '.join(sids)}"] if sids else []
+    named += [f"managed policy {arn}" for arn in policies]
+    where = f"{' and '.join(named)} together grant" if named else "grants"
     return (
         f"{where} {actions}, which together allow privilege escalation ({_source({method})}: "
         f"{method}); remove one of them"

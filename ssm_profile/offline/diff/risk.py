@@ -79,7 +79,8 @@ def _whole_statement(sid: str, statement: Mapping[str, Any], added: bool, trust:
 
 
 # How each field widens a statement when a value comes: True (Action, Resource, Principal),
-# False (NotAction, NotResource, Condition). A Deny statement widens the other way round.
+# False (NotAction, NotResource). A Deny statement widens the other way round. Conditions are
+# graded by key and value (:func:`_condition_changes`).
 _WIDENS_WHEN_ADDED = {
     "Action": True,
     "NotAction": False,
@@ -87,7 +88,6 @@ _WIDENS_WHEN_ADDED = {
     "NotResource": False,
     "Principal": True,
     "NotPrincipal": False,
-    "Condition": False,
 }
 
 
@@ -96,8 +96,6 @@ def _added_value(key: str, value: str, name: str, new: Mapping[str, Any], wider:
         return f"{name}: new Action {md_code(labelled(value))}"
     if key == "Principal":
         return f"{name}: {md_code(value)} may now assume the role"
-    if key == "Condition":
-        return f"{name}: Condition {md_code(value)} added"
     if wider:
         was = ", ".join(md_code(w) for w in wider)
         return f"{name}: wider resource {md_code(value)} (was {was}) for {levels_text(new)}"
@@ -108,8 +106,6 @@ def _added_value(key: str, value: str, name: str, new: Mapping[str, Any], wider:
 
 def _removed_value(key: str, value: str, name: str) -> str:
     shown = md_code(labelled(value)) if key == "Action" else md_code(value)
-    if key == "Condition":
-        return f"{name}: Condition {shown} removed or loosened"
     return f"{name}: {key} {shown} removed"
 
 
@@ -198,7 +194,7 @@ def _statement_changes(
     switched = {key for pair in _NEGATED for key in pair if _switched(pair, old, new)}
     changes += _condition_changes(name, old, new, allow)
     for key, widens in _WIDENS_WHEN_ADDED.items():
-        if key in switched or key == "Condition":
+        if key in switched:
             continue
         before, after = _values(old, key), _values(new, key)
         plus = [v for v in after if v not in before]
