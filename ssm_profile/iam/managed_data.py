@@ -25,9 +25,9 @@ from importlib import metadata
 from typing import Any
 
 from . import linedata
-from .actions import expand_action, privilege_escalation_methods
 from .gate import statement_findings
 from .managed import DATA_FILE
+from .rolelint import combining_names
 
 # What an attached AWS managed policy may not grant, whatever its name: the classes the gate
 # never lets through without an explicit acceptance, and which no acceptance covers here.
@@ -80,14 +80,7 @@ def allowed_actions(document: dict[str, Any]) -> list[str]:
 def combining_actions(document: dict[str, Any]) -> list[str]:
     """The lowercase actions the document's Allow statements grant (wildcards expanded) that
     belong to an escalation method of two or more actions."""
-    wanted = {a for acts in privilege_escalation_methods().values() if len(acts) > 1 for a in acts}
-    found: set[str] = set()
-    for action in allowed_actions(document):
-        try:
-            found.update(str(a).lower() for a in expand_action(action))
-        except ValueError:
-            continue
-    return sorted(found & wanted)
+    return sorted(combining_names(allowed_actions(document)))
 
 
 def generate() -> dict[str, Any]:

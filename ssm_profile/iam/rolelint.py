@@ -10,7 +10,8 @@ hold and at the escalation actions of its AWS managed policies (from the shipped
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 
 from . import wording
 from .actions import expand_action, privilege_escalation_methods
@@ -18,16 +19,33 @@ from .findings import Finding
 from .statement import Statement
 
 
-def _granted(statement: Statement) -> set[str]:
-    if statement.effect != "Allow":
-        return set()
-    names = set()
-    for pattern in statement.actions:
+def granted_names(patterns: Iterable[str]) -> set[str]:
+    """The lowercase actions these action patterns name (``logs:Put*`` expanded)."""
+    names: set[str] = set()
+    for pattern in patterns:
         try:
             names |= {str(a).lower() for a in expand_action(pattern)}
         except ValueError:
             continue
     return names
+
+
+@functools.cache
+def _combined_methods() -> dict[str, frozenset[str]]:
+    """The escalation methods that take two or more actions (one alone is the gate's)."""
+    methods = privilege_escalation_methods().items()
+    return {m: frozenset(acts) for m, acts in methods if len(acts) > 1}
+
+
+def combining_names(patterns: Iterable[str]) -> set[str]:
+    """The actions these patterns grant that belong to an escalation method of several
+    actions: what a managed policy adds to the lint (:mod:`.managed_data` ships them)."""
+    wanted = set().union(*_combined_methods().values())
+    return granted_names(patterns) & wanted
+
+
+def _granted(statement: Statement) -> set[str]:
+    return granted_names(statement.actions) if statement.effect == "Allow" else set()
 
 
 def role_findings(
@@ -41,9 +59,8 @@ def role_findings(
     policies = {arn: set(actions) for arn, actions in (managed or {}).items() if actions}
     every = set().union(*granted.values(), *policies.values())
     findings = []
-    for method, names in privilege_escalation_methods().items():
-        wanted = set(names)
-        if len(wanted) < 2 or not wanted <= every:
+    for method, wanted in _combined_methods().items():
+        if not wanted <= every:
             continue
         if any(wanted <= actions for actions in [*granted.values(), *policies.values()]):
             continue
