@@ -6,7 +6,7 @@ does not read, and plans of several roles (:func:`structure_changes`, used by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...aws import types
@@ -23,22 +23,22 @@ _ROLE_GRANTS = ("inlinePolicies", "managedPolicyArns")
 _GRADED_TYPES = {types.COMPONENT, types.ROLE, types.POLICY, types.ATTACHMENT, types.PROFILE}
 
 
+def _inputs(plan: Mapping[str, Any], wanted: Callable[[str], bool]) -> dict[str, Any]:
+    """The inputs of the plan's resources whose type is ``wanted``, by URN."""
+    return {r["urn"]: r["inputs"] for r in plan["resources"] if wanted(r["type"])}
+
+
 def _iam_others(plan: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        r["urn"]: r["inputs"]
-        for r in plan["resources"]
-        if r["type"].startswith("aws:iam/") and r["type"] not in _GRADED_TYPES
-    }
+    return _inputs(plan, lambda kind: kind.startswith("aws:iam/") and kind not in _GRADED_TYPES)
 
 
 def _grant_resources(plan: Mapping[str, Any]) -> dict[str, Any]:
     """The plan's policies and attachments, by URN: what a move between roles changes."""
-    kinds = (types.POLICY, types.ATTACHMENT)
-    return {r["urn"]: r["inputs"] for r in plan["resources"] if r["type"] in kinds}
+    return _inputs(plan, {types.POLICY, types.ATTACHMENT}.__contains__)
 
 
 def _by_type(plan: Mapping[str, Any], kind: str) -> dict[str, Mapping[str, Any]]:
-    return {r["urn"]: r["inputs"] for r in plan["resources"] if r["type"] == kind}
+    return _inputs(plan, kind.__eq__)
 
 
 def structure_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
