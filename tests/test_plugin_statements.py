@@ -595,6 +595,12 @@ def test_s3_arns_with_a_region_or_account_or_on_star_are_refused(
     assert f"[{code}]" in message and "\n" not in message
 
 
+def _granting(plugin_dir, action: str, resource: str, sid: str = "AcmeGrant") -> str:
+    """A plugin returning one Allow statement of ``action`` on ``resource``; its name."""
+    grant = {**STATEMENT, "Sid": sid, "Action": action, "Resource": resource}
+    return statements_plugin(plugin_dir, f"acme_{sid.lower()}", json.dumps([grant]))
+
+
 @pytest.mark.parametrize(
     ("action", "resource", "still"),
     [
@@ -607,8 +613,7 @@ def test_accepting_service_wide_still_judges_the_actions_it_names(
 ):
     """Red team: accepting SERVICE_WIDE_ACTION on iam:* (or s3:*) on "*" deployed it, because
     the pattern was never expanded and judged."""
-    wide = {**STATEMENT, "Sid": "AcmeWide", "Action": action, "Resource": resource}
-    name = statements_plugin(plugin_dir, "acme_wide", json.dumps([wide]))
+    name = _granting(plugin_dir, action, resource, "AcmeWide")
     accept = [{"sid": "AcmeWide", "finding": "SERVICE_WIDE_ACTION", "reason": "test"}]
     message = error_of(resolve_stack, {"plugins": [name], "acceptFindings": accept})
     for code in still:
@@ -668,8 +673,7 @@ def test_accepting_service_wide_still_judges_the_actions_it_names(
 def test_the_red_teams_second_round_is_refused(resolve_stack, plugin_dir, action, resource, code):
     """Credentials, instance reach, unprefixed ARN templates (SQS, SNS, execute-api) and
     access points: each passed the gate before."""
-    grant = {**STATEMENT, "Sid": "AcmeGrant", "Action": action, "Resource": resource}
-    name = statements_plugin(plugin_dir, "acme_grant", json.dumps([grant]))
+    name = _granting(plugin_dir, action, resource)
     assert f"[{code}]" in error_of(resolve_stack, {"plugins": [name]})
 
 
@@ -683,8 +687,7 @@ def test_the_red_teams_second_round_is_refused(resolve_stack, plugin_dir, action
 )
 def test_named_queues_and_access_points_still_deploy(resolve_stack, plugin_dir, resource):
     action = "sqs:ReceiveMessage" if ":sqs:" in resource else "s3:GetObject"
-    grant = {**STATEMENT, "Sid": "AcmeGrant", "Action": action, "Resource": resource}
-    name = statements_plugin(plugin_dir, "acme_grant", json.dumps([grant]))
+    name = _granting(plugin_dir, action, resource)
     assert resolve_stack({"plugins": [name]}).custom_policies
 
 
@@ -696,8 +699,7 @@ def test_named_queues_and_access_points_still_deploy(resolve_stack, plugin_dir, 
     ],
 )
 def test_a_policy_variable_in_the_region_or_account_is_refused(resolve_stack, plugin_dir, resource):
-    grant = {**STATEMENT, "Sid": "AcmeGrant", "Action": "ssm:GetParameter", "Resource": resource}
-    name = statements_plugin(plugin_dir, "acme_grant", json.dumps([grant]))
+    name = _granting(plugin_dir, "ssm:GetParameter", resource)
     assert "has a policy variable outside its resource part" in error_of(
         resolve_stack, {"plugins": [name]}
     )
